@@ -1,0 +1,342 @@
+"""Convolution, the operation every CNN layer is built on.
+
+Deep learning's "convolution" is a sliding dot product (cross-correlation): for an
+input ``x`` of shape ``(N, C, H, W)`` and weights ``w`` of shape
+``(C_out, C, kh, kw)``::
+
+    out[n, o, i, j] = b[o] + sum_{c, u, v} x_pad[n, c, i*s + u*d, j*s + v*d] * w[o, c, u, v]
+
+with stride ``s``, dilation ``d`` and ``x_pad`` the input padded with zeros.
+:func:`conv2d` computes it with im2col and one matrix product; :func:`conv2d_naive`
+with loops that read like the formula. True convolution flips the kernel by 180
+degrees first: :func:`convolve2d`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validate import as_array, common_float, int_pair, nonnegative_int, one_of
+from .shapes import _no_fit_message
+
+PAD_MODES = ("zeros", "reflect", "replicate", "circular")
+_NUMPY_PAD_MODE = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+PADDING_WORDS = ("valid", "same", "full")
+
+
+# ----------------------------------------------------------------------------- padding
+def _pad_amounts(padding, name="padding"):
+    """Normalise an explicit padding to ((top, bottom), (left, right))."""
+    if isinstance(padding, (tuple, list)) and len(padding) == 2 and all(
+        isinstance(p, (tuple, list)) for p in padding
+    ):
+        (t, b), (left, right) = padding
+        return (
+            (nonnegative_int(t, name), nonnegative_int(b, name)),
+            (nonnegative_int(left, name), nonnegative_int(right, name)),
+        )
+    ph, pw = int_pair(padding, name, check=nonnegative_int)
+    return (ph, ph), (pw, pw)
+
+
+def resolve_padding(padding, kernel_shape, *, stride=(1, 1), dilation=(1, 1)):
+    """Turn ``padding`` (int, pair, "valid", "same" or "full") into ((top, bottom), (left, right)).
+
+    "same" keeps the size at stride 1 (the odd pixel of an even kernel goes
+    bottom/right, as in PyTorch); "full" pads ``d(k - 1)`` on every side so every
+    partial overlap is computed.
+
+    Examples
+    --------
+    >>> resolve_padding("same", (3, 4))
+    ((1, 1), (1, 2))
+    >>> resolve_padding(2, (3, 3))
+    ((2, 2), (2, 2))
+    """
+    if isinstance(padding, str):
+        one_of(padding, "padding", PADDING_WORDS)
+        if padding == "valid":
+            return (0, 0), (0, 0)
+        spans = [d * (k - 1) for k, d in zip(kernel_shape, dilation)]
+        if padding == "full":
+            return (spans[0], spans[0]), (spans[1], spans[1])
+        if tuple(stride) != (1, 1):
+            raise ValueError(
+                f"padding='same' needs stride 1; got stride {tuple(stride)} "
+                "(give the padding as a number instead)"
+            )
+        return tuple((t // 2, t - t // 2) for t in spans)
+    return _pad_amounts(padding)
+
+
+def pad2d(x, padding, *, mode="zeros", value=0.0):
+    """Pad the last two axes (height, width) of an array.
+
+    Parameters
+    ----------
+    x : array_like
+        ``(H, W)``, ``(C, H, W)`` or ``(N, C, H, W)``.
+    padding : int, (ph, pw) or ((top, bottom), (left, right))
+        Pixels added on each side.
+    mode : {"zeros", "reflect", "replicate", "circular"}
+        zeros: a constant (``value``, 0 by default); reflect: mirror without
+        repeating the edge pixel; replicate: repeat the edge pixel; circular:
+        wrap around, as if the image tiled the plane.
+    value : float
+        The constant for ``mode="zeros"``.
+
+    Examples
+    --------
+    >>> x = np.array([[1, 2, 3]])
+    >>> pad2d(x, (0, 2), mode="reflect")
+    array([[3., 2., 1., 2., 3., 2., 1.]])
+    >>> pad2d(x, (0, 2), mode="replicate")
+    array([[1., 1., 1., 2., 3., 3., 3.]])
+    >>> pad2d(x, (0, 2), mode="circular")
+    array([[2., 3., 1., 2., 3., 1., 2.]])
+    >>> pad2d(x, 1)
+    array([[0., 0., 0., 0., 0.],
+           [0., 1., 2., 3., 0.],
+           [0., 0., 0., 0., 0.]])
+    """
+    x = as_array(x, "x", ndims=(2, 3, 4))
+    one_of(mode, "mode", PAD_MODES)
+    (t, b), (left, right) = _pad_amounts(padding)
+    H, W = x.shape[-2:]
+    if mode == "reflect" and (max(t, b) >= H or max(left, right) >= W):
+        raise ValueError(
+            f"reflect padding must be smaller than the input size {(H, W)}; got "
+            f"padding {((t, b), (left, right))}"
+        )
+    if mode == "circular" and (max(t, b) > H or max(left, right) > W):
+        raise ValueError(
+            f"circular padding must be at most the input size {(H, W)}; got "
+            f"padding {((t, b), (left, right))}"
+        )
+    widths = [(0, 0)] * (x.ndim - 2) + [(t, b), (left, right)]
+    if mode == "zeros":
+        return np.pad(x, widths, mode="constant", constant_values=value)
+    return np.pad(x, widths, mode=_NUMPY_PAD_MODE[mode])
+
+
+# ------------------------------------------------------------------- argument checks
+def _prepare(x, weight, bias, stride, padding, dilation):
+    """Validate conv2d's arguments; return the batched padded input and settings."""
+    x = as_array(x, "x", ndims=(3, 4))
+    weight = as_array(weight, "weight", ndims=4)
+    batched = x.ndim == 4
+    if not batched:
+        x = x[None]
+    if weight.shape[1] != x.shape[1]:
+        raise ValueError(
+            f"weight has depth {weight.shape[1]} (shape {weight.shape}) but the input has "
+            f"{x.shape[1]} channels (shape {x.shape[1:]}): each filter must span all "
+            "input channels"
+        )
+    if bias is not None:
+        bias = as_array(bias, "bias", ndims=1)
+        if bias.shape[0] != weight.shape[0]:
+            raise ValueError(
+                f"bias must have one value per output channel ({weight.shape[0]}); "
+                f"got length {bias.shape[0]}"
+            )
+    stride = int_pair(stride, "stride")
+    dilation = int_pair(dilation, "dilation")
+    pads = resolve_padding(padding, weight.shape[2:], stride=stride, dilation=dilation)
+    for axis, name in ((0, "height"), (1, "width")):
+        n = x.shape[2 + axis]
+        k = weight.shape[2 + axis]
+        span = dilation[axis] * (k - 1) + 1
+        if n + sum(pads[axis]) < span:
+            raise ValueError(f"{name}: " + _no_fit_message(n, k, min(pads[axis]), dilation[axis]))
+    dtype = common_float(x, weight, bias)
+    x = x.astype(dtype, copy=False)
+    weight = weight.astype(dtype, copy=False)
+    if bias is not None:
+        bias = bias.astype(dtype, copy=False)
+    if any(sum(p) for p in pads):
+        x = np.pad(x, [(0, 0), (0, 0), *pads])
+    return x, weight, bias, stride, dilation, batched
+
+
+def _out_size(n_padded, k, s, d):
+    return (n_padded - d * (k - 1) - 1) // s + 1
+
+
+# ----------------------------------------------------------------------- im2col + matmul
+def im2col(x, kernel_shape, *, stride=(1, 1), dilation=(1, 1)):
+    """Unfold every window of a padded batch into a column.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, C, H, W)
+        Already padded.
+    kernel_shape : (kh, kw)
+
+    Returns
+    -------
+    ndarray, shape (N, C * kh * kw, oh * ow)
+        Column ``i * ow + j`` of batch item ``n`` holds the window whose output lands
+        at ``(i, j)``, in the order (channel, kernel row, kernel column).
+
+    Examples
+    --------
+    >>> x = np.arange(9.0).reshape(1, 1, 3, 3)
+    >>> im2col(x, (2, 2))[0]
+    array([[0., 1., 3., 4.],
+           [1., 2., 4., 5.],
+           [3., 4., 6., 7.],
+           [4., 5., 7., 8.]])
+    """
+    N, C, H, W = x.shape
+    kh, kw = kernel_shape
+    (sh, sw), (dh, dw) = stride, dilation
+    oh, ow = _out_size(H, kh, sh, dh), _out_size(W, kw, sw, dw)
+    cols = np.empty((N, C, kh, kw, oh, ow), dtype=x.dtype)
+    # One strided copy per kernel tap: kh*kw slabs instead of oh*ow windows.
+    for u in range(kh):
+        rows = slice(u * dh, u * dh + sh * (oh - 1) + 1, sh)
+        for v in range(kw):
+            cols[:, :, u, v] = x[:, :, rows, v * dw : v * dw + sw * (ow - 1) + 1 : sw]
+    return cols.reshape(N, C * kh * kw, oh * ow)
+
+
+def conv2d(x, weight, bias=None, *, stride=1, padding=0, dilation=1):
+    """2-D convolution as in deep learning (cross-correlation), vectorised.
+
+    Parameters
+    ----------
+    x : array_like, shape (C, H, W) or (N, C, H, W)
+    weight : array_like, shape (C_out, C, kh, kw)
+    bias : array_like, shape (C_out,), optional
+    stride, dilation : int or (int, int)
+    padding : int, (int, int), ((top, bottom), (left, right)), "valid", "same" or "full"
+        Zeros added around the input. "same" needs stride 1.
+
+    Returns
+    -------
+    ndarray, shape (C_out, oh, ow) or (N, C_out, oh, ow)
+        ``oh = floor((H + 2p - d(kh - 1) - 1) / s) + 1``, likewise ``ow``.
+        float32 when every input is float32, float64 otherwise.
+
+    Examples
+    --------
+    >>> x = np.arange(9.0).reshape(1, 3, 3)
+    >>> w = np.array([[[[0.0, 1.0], [2.0, 3.0]]]])
+    >>> conv2d(x, w)
+    array([[[19., 25.],
+            [37., 43.]]])
+    >>> conv2d(np.ones((3, 32, 32)), np.ones((16, 3, 3, 3))).shape
+    (16, 30, 30)
+    """
+    xp, weight, bias, stride, dilation, batched = _prepare(x, weight, bias, stride, padding, dilation)
+    N, C, H, W = xp.shape
+    O, _, kh, kw = weight.shape
+    oh, ow = _out_size(H, kh, stride[0], dilation[0]), _out_size(W, kw, stride[1], dilation[1])
+    cols = im2col(xp, (kh, kw), stride=stride, dilation=dilation)
+    out = np.matmul(weight.reshape(O, C * kh * kw), cols).reshape(N, O, oh, ow)
+    if bias is not None:
+        out += bias[:, None, None]
+    return out if batched else out[0]
+
+
+def conv2d_naive(x, weight, bias=None, *, stride=1, padding=0, dilation=1):
+    """The same as :func:`conv2d`, with loops that mirror the formula.
+
+    For teaching and as a reference in tests: one output value at a time, each the
+    sum of a window of the padded input times the kernel.
+
+    Examples
+    --------
+    >>> x = np.arange(9.0).reshape(1, 3, 3)
+    >>> w = np.array([[[[0.0, 1.0], [2.0, 3.0]]]])
+    >>> conv2d_naive(x, w)
+    array([[[19., 25.],
+            [37., 43.]]])
+    """
+    xp, weight, bias, (sh, sw), (dh, dw), batched = _prepare(
+        x, weight, bias, stride, padding, dilation
+    )
+    N, C, H, W = xp.shape
+    O, _, kh, kw = weight.shape
+    oh, ow = _out_size(H, kh, sh, dh), _out_size(W, kw, sw, dw)
+    out = np.zeros((N, O, oh, ow), dtype=xp.dtype)
+    for n in range(N):
+        for o in range(O):
+            for i in range(oh):
+                for j in range(ow):
+                    top, left = i * sh, j * sw
+                    window = xp[n, :, top : top + dh * (kh - 1) + 1 : dh,
+                                left : left + dw * (kw - 1) + 1 : dw]
+                    out[n, o, i, j] = np.sum(window * weight[o])
+                    if bias is not None:
+                        out[n, o, i, j] += bias[o]
+    return out if batched else out[0]
+
+
+# ---------------------------------------------------------------------- 2-D image helpers
+def correlate2d(image, kernel, *, stride=1, padding=0, dilation=1, pad_mode="zeros"):
+    """Slide ``kernel`` over a 2-D ``image`` and take the dot product at each stop.
+
+    This is what deep learning calls convolution (no kernel flip).
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W)
+    kernel : array_like, shape (kh, kw)
+    stride, dilation : int or (int, int)
+    padding : int, (int, int), ((top, bottom), (left, right)), "valid", "same" or "full"
+    pad_mode : {"zeros", "reflect", "replicate", "circular"}
+        How the border is filled (see :func:`pad2d`).
+
+    Returns
+    -------
+    ndarray, shape (oh, ow)
+
+    Examples
+    --------
+    >>> correlate2d([[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[0, 1], [2, 3]])
+    array([[19., 25.],
+           [37., 43.]])
+    """
+    image = as_array(image, "image", ndims=2)
+    kernel = as_array(kernel, "kernel", ndims=2)
+    one_of(pad_mode, "pad_mode", PAD_MODES)
+    stride = int_pair(stride, "stride")
+    dilation = int_pair(dilation, "dilation")
+    pads = resolve_padding(padding, kernel.shape, stride=stride, dilation=dilation)
+    if pad_mode != "zeros" and any(sum(p) for p in pads):
+        image = pad2d(image, pads, mode=pad_mode)
+        pads = 0
+    out = conv2d(image[None], kernel[None, None], stride=stride, padding=pads, dilation=dilation)
+    return out[0]
+
+
+def convolve2d(image, kernel, *, stride=1, padding=0, dilation=1, pad_mode="zeros"):
+    """True 2-D convolution: :func:`correlate2d` with the kernel rotated 180 degrees.
+
+    Equals ``scipy.signal.convolve2d(padded_image, kernel, mode="valid")``.
+
+    Examples
+    --------
+    >>> convolve2d([[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[0, 1], [2, 3]])
+    array([[ 5., 11.],
+           [23., 29.]])
+    """
+    kernel = as_array(kernel, "kernel", ndims=2)
+    return correlate2d(
+        image, kernel[::-1, ::-1], stride=stride, padding=padding, dilation=dilation,
+        pad_mode=pad_mode,
+    )
+
+
+__all__ = [
+    "PAD_MODES",
+    "conv2d",
+    "conv2d_naive",
+    "convolve2d",
+    "correlate2d",
+    "im2col",
+    "pad2d",
+    "resolve_padding",
+]

@@ -1,0 +1,54 @@
+"""Counting learnable parameters.
+
+A dense layer connects every input to every output: ``in * out`` weights plus
+one bias per output. A convolutional layer shares one small filter across all
+positions: ``out_channels * (in_channels * kh * kw)`` weights plus one bias per
+filter, however large the image.
+"""
+
+from __future__ import annotations
+
+from ._validate import int_pair, positive_int
+
+
+def _check_bias(bias):
+    if not isinstance(bias, bool):
+        raise TypeError(f"bias must be True or False; got {bias!r}")
+    return int(bias)
+
+
+def conv2d_params(in_channels, out_channels, kernel_size, *, bias=True) -> int:
+    """Learnable parameters of a 2-D convolution layer.
+
+    ``out_channels * (in_channels * kh * kw + bias)``
+
+    Examples
+    --------
+    >>> conv2d_params(3, 6, 5)          # six 5x5x3 filters, each with a bias
+    456
+    >>> conv2d_params(3, 96, 11)        # AlexNet's first layer
+    34944
+    >>> conv2d_params(3, 8, (3, 5), bias=False)
+    360
+    """
+    in_channels = positive_int(in_channels, "in_channels")
+    out_channels = positive_int(out_channels, "out_channels")
+    kh, kw = int_pair(kernel_size, "kernel_size")
+    return out_channels * (in_channels * kh * kw + _check_bias(bias))
+
+
+def dense_params(in_features, out_features, *, bias=True) -> int:
+    """Learnable parameters of a dense (fully connected) layer.
+
+    ``out_features * (in_features + bias)``
+
+    Examples
+    --------
+    >>> dense_params(256 * 256 * 3, 1000)
+    196609000
+    >>> dense_params(32 * 32 * 3, 28 * 28 * 6, bias=False)
+    14450688
+    """
+    in_features = positive_int(in_features, "in_features")
+    out_features = positive_int(out_features, "out_features")
+    return out_features * (in_features + _check_bias(bias))

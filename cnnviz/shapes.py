@@ -1,0 +1,197 @@
+"""Output sizes of convolution and pooling, computed the way PyTorch does.
+
+For one spatial dimension of size ``n``, a kernel of size ``k``, padding ``p``
+on each side, stride ``s`` and dilation ``d``::
+
+    out = floor((n + 2p - d(k - 1) - 1) / s) + 1
+
+``d(k - 1) + 1`` is the *effective* kernel size: a dilated kernel spreads its
+``k`` taps over that many pixels. Without dilation the formula is the familiar
+``floor((n + 2p - k) / s) + 1``.
+"""
+
+from __future__ import annotations
+
+from ._validate import nonnegative_int, positive_int
+
+
+def _check_common(size, kernel_size, stride, padding, dilation):
+    size = positive_int(size, "size")
+    kernel_size = positive_int(kernel_size, "kernel_size")
+    stride = positive_int(stride, "stride")
+    padding = nonnegative_int(padding, "padding")
+    dilation = positive_int(dilation, "dilation")
+    return size, kernel_size, stride, padding, dilation
+
+
+def effective_kernel_size(kernel_size, *, dilation=1) -> int:
+    """Number of input pixels a dilated kernel spans: ``d(k - 1) + 1``.
+
+    Examples
+    --------
+    >>> effective_kernel_size(3, dilation=2)
+    5
+    """
+    kernel_size = positive_int(kernel_size, "kernel_size")
+    dilation = positive_int(dilation, "dilation")
+    return dilation * (kernel_size - 1) + 1
+
+
+def _no_fit_message(size, kernel_size, padding, dilation):
+    span = dilation * (kernel_size - 1) + 1
+    kernel = f"kernel_size {kernel_size}"
+    if dilation > 1:
+        kernel += f" with dilation {dilation} (it spans {span} pixels)"
+    needed = -(-(span - size) // 2)
+    return (
+        f"{kernel} does not fit the input: size {size} + 2*padding {padding} = "
+        f"{size + 2 * padding} < {span}; use padding >= {needed} or a smaller kernel"
+    )
+
+
+def conv_output_size(size, kernel_size, *, stride=1, padding=0, dilation=1) -> int:
+    """Output size of a convolution along one dimension (PyTorch's formula).
+
+    Parameters
+    ----------
+    size : int
+        Input size ``n`` (height or width).
+    kernel_size : int
+        Kernel size ``k``.
+    stride, padding, dilation : int
+        ``s`` >= 1, ``p`` >= 0 on each side, ``d`` >= 1.
+
+    Returns
+    -------
+    int
+        ``floor((n + 2p - d(k - 1) - 1) / s) + 1``.
+
+    Raises
+    ------
+    ValueError
+        When the kernel does not fit the padded input, or an argument is out of range.
+
+    Examples
+    --------
+    >>> conv_output_size(7, 3)
+    5
+    >>> conv_output_size(7, 3, stride=2)
+    3
+    >>> conv_output_size(6, 3, padding=1)
+    6
+    >>> conv_output_size(227, 11, stride=4)
+    55
+    """
+    n, k, s, p, d = _check_common(size, kernel_size, stride, padding, dilation)
+    room = n + 2 * p - d * (k - 1) - 1
+    if room < 0:
+        raise ValueError(_no_fit_message(n, k, p, d))
+    return room // s + 1
+
+
+def pool_output_size(size, kernel_size, *, stride=None, padding=0, ceil_mode=False) -> int:
+    """Output size of max or average pooling along one dimension (PyTorch's rule).
+
+    ``stride`` defaults to ``kernel_size``. With ``ceil_mode`` the division rounds
+    up, but a last window must still start inside the input or its left padding.
+    Padding may be at most half the kernel size.
+
+    Examples
+    --------
+    >>> pool_output_size(4, 2)
+    2
+    >>> pool_output_size(126, 3)
+    42
+    >>> pool_output_size(5, 2)
+    2
+    >>> pool_output_size(5, 2, ceil_mode=True)
+    3
+    """
+    kernel_size = positive_int(kernel_size, "kernel_size")
+    stride = kernel_size if stride is None else stride
+    n, k, s, p, _ = _check_common(size, kernel_size, stride, padding, 1)
+    if p > k // 2:
+        raise ValueError(
+            f"padding must be at most half of kernel_size ({k} // 2 = {k // 2}); got {p}"
+        )
+    room = n + 2 * p - k
+    if ceil_mode:
+        out = (room + s - 1) // s + 1
+        if (out - 1) * s >= n + p:
+            out -= 1
+    else:
+        out = room // s + 1
+    if out < 1:
+        raise ValueError(_no_fit_message(n, k, p, 1))
+    return out
+
+
+def same_padding(kernel_size, *, dilation=1):
+    """Padding that keeps the output size equal to the input size at stride 1.
+
+    Returns an int ``p = d(k - 1) / 2`` when the effective kernel is odd. For an
+    even one the total ``d(k - 1)`` cannot be split evenly: the pair
+    ``(before, after)`` is returned with the extra pixel after (bottom/right),
+    as PyTorch's ``padding="same"`` does.
+
+    Examples
+    --------
+    >>> same_padding(3)
+    1
+    >>> same_padding(5)
+    2
+    >>> same_padding(3, dilation=2)
+    2
+    >>> same_padding(4)
+    (1, 2)
+    """
+    kernel_size = positive_int(kernel_size, "kernel_size")
+    dilation = positive_int(dilation, "dilation")
+    total = dilation * (kernel_size - 1)
+    before = total // 2
+    after = total - before
+    return before if before == after else (before, after)
+
+
+def explain_output_size(size, kernel_size, *, stride=1, padding=0, dilation=1) -> str:
+    """The output-size formula with the numbers substituted, step by step.
+
+    Examples
+    --------
+    >>> print(explain_output_size(7, 3, stride=2))
+    out = floor((n + 2p - d(k-1) - 1) / s) + 1
+        = floor((7 + 2*0 - 1*(3-1) - 1) / 2) + 1
+        = floor(4 / 2) + 1
+        = 2 + 1
+        = 3
+    >>> print(explain_output_size(8, 3, stride=2))
+    out = floor((n + 2p - d(k-1) - 1) / s) + 1
+        = floor((8 + 2*0 - 1*(3-1) - 1) / 2) + 1
+        = floor(5 / 2) + 1
+        = floor(2.5) + 1
+        = 2 + 1
+        = 3
+    (5 is not a multiple of 2: the last 1 row/column of the padded input is never visited)
+    """
+    n, k, s, p, d = _check_common(size, kernel_size, stride, padding, dilation)
+    room = n + 2 * p - d * (k - 1) - 1
+    if room < 0:
+        raise ValueError(_no_fit_message(n, k, p, d))
+    out = room // s + 1
+    lines = [
+        "out = floor((n + 2p - d(k-1) - 1) / s) + 1",
+        f"    = floor(({n} + 2*{p} - {d}*({k}-1) - 1) / {s}) + 1",
+        f"    = floor({room} / {s}) + 1",
+    ]
+    if room % s:
+        lines.append(f"    = floor({room / s:g}) + 1")
+    lines.append(f"    = {room // s} + 1")
+    lines.append(f"    = {out}")
+    leftover = room % s
+    if leftover:
+        lines.append(
+            f"({room} is not a multiple of {s}: the last {leftover} row/column"
+            f"{'s' if leftover > 1 else ''} of the padded input "
+            f"{'are' if leftover > 1 else 'is'} never visited)"
+        )
+    return "\n".join(lines)
