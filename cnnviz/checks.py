@@ -1,0 +1,118 @@
+"""Self-checks for the notebooks' exercises.
+
+Each check compares a learner's answer with what cnnviz computes and says what
+was expected and what came back. A wrong answer raises :class:`CheckError` (an
+``AssertionError``), so it cannot be missed; an exercise not tried yet (the
+answer is still ``...``) only prints a reminder, so a notebook still runs top to
+bottom before the learner has started.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class CheckError(AssertionError):
+    """A learner's answer differs from the expected one."""
+
+
+def _not_tried(answer, what):
+    if answer is ...:
+        print(f"Not tried yet: replace ... with {what}, then run this cell again.")
+        return True
+    return False
+
+
+def _fail(title, expected, got, inputs=None):
+    lines = [f"Not quite: {title}"]
+    if inputs:
+        lines.append(f"  input:    {inputs}")
+    lines += [f"  expected: {expected}", f"  got:      {got}"]
+    raise CheckError("\n".join(lines))
+
+
+def check_number(answer, expected, *, what, tolerance=0.0):
+    """Compare a number with the expected one; ``what`` says what it is.
+
+    >>> check_number(5, 5, what="the output size")
+    Correct: the output size is 5.
+    >>> check_number(4, 5, what="the output size")
+    Traceback (most recent call last):
+    ...
+    cnnviz.checks.CheckError: Not quite: the output size
+      expected: 5
+      got:      4
+    """
+    if _not_tried(answer, what):
+        return
+    try:
+        ok = abs(float(answer) - float(expected)) <= tolerance
+    except (TypeError, ValueError):
+        _fail(what, expected, repr(answer))
+    if not ok:
+        _fail(what, expected, answer)
+    print(f"Correct: {what} is {expected:,}." if isinstance(expected, (int, np.integer))
+          else f"Correct: {what} is {expected}.")
+
+
+def check_array(answer, expected, *, what, inputs=None, rtol=1e-6, atol=1e-9):
+    """Compare an array with the expected one: shape first, then values.
+
+    >>> check_array([[19, 25], [37, 43]], np.array([[19, 25], [37, 43]]), what="the feature map")
+    Correct: the feature map matches, shape (2, 2).
+    """
+    if _not_tried(answer, what):
+        return
+    expected = np.asarray(expected)
+    try:
+        got = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        _fail(f"{what} should be an array of numbers", expected.tolist(), repr(answer), inputs)
+    if got.shape != expected.shape:
+        _fail(f"{what} has the wrong shape", f"shape {expected.shape}", f"shape {got.shape}", inputs)
+    if not np.allclose(got, expected, rtol=rtol, atol=atol):
+        bad = np.argwhere(~np.isclose(got, expected, rtol=rtol, atol=atol))
+        first = tuple(int(i) for i in bad[0])
+        _fail(
+            f"{what}: {len(bad)} value(s) differ, the first at index {first}",
+            np.round(expected, 6).tolist() if expected.size <= 36 else f"{expected[first]:g} at {first}",
+            np.round(got, 6).tolist() if got.size <= 36 else f"{got[first]:g} at {first}",
+            inputs,
+        )
+    print(f"Correct: {what} matches, shape {expected.shape}.")
+
+
+def check_function(func, reference, cases, *, what):
+    """Call a learner's ``func`` and ``reference`` on each case (a tuple of arguments).
+
+    >>> check_function(lambda a, b: a + b, np.add, [(1, 2), (np.ones(2), np.ones(2))], what="add")
+    Correct: add agrees with cnnviz on 2 cases.
+    """
+    if _not_tried(func, "your function"):
+        return
+    if not callable(func):
+        _fail(f"{what} should be a function", "a function", repr(func))
+    for args in cases:
+        expected = np.asarray(reference(*args))
+        try:
+            got = func(*args)
+        except Exception as err:  # the learner's code failed: show how
+            _fail(f"{what} raised {type(err).__name__}: {err}", expected.tolist(), "an error",
+                  _short(args))
+        if got is None:
+            _fail(f"{what} returned None (did you forget `return`?)", expected.tolist(), None,
+                  _short(args))
+        got = np.asarray(got, dtype=float)
+        if got.shape != expected.shape or not np.allclose(got, expected):
+            _fail(f"{what} differs from cnnviz", expected.tolist() if expected.size <= 36 else
+                  f"shape {expected.shape}", got.tolist() if got.size <= 36 else f"shape {got.shape}",
+                  _short(args))
+    print(f"Correct: {what} agrees with cnnviz on {len(cases)} cases.")
+
+
+def _short(args):
+    parts = []
+    for a in args:
+        a = np.asarray(a)
+        parts.append(str(a.tolist()) if a.size <= 16 else f"array of shape {a.shape}")
+    return ", ".join(parts)
