@@ -6,10 +6,12 @@ Importing cnnviz loads numpy and Pillow only; plotting and widgets live in
 :mod:`cnnviz.explorers`, imported on demand.
 """
 
+from . import filters, images, models
 from .convolution import conv2d, conv2d_naive, convolve2d, correlate2d, pad2d
 from .layers import (
     AvgPool2d, Conv2d, Dense, Flatten, Linear, MaxPool2d, ReLU, Sequential, Softmax,
 )
+from .images import load_image
 from .params import conv2d_params, dense_params
 from .pooling import avg_pool2d, max_pool2d
 from .shapes import conv_output_size, explain_output_size, pool_output_size, same_padding
@@ -19,6 +21,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AvgPool2d", "Conv2d", "Dense", "Flatten", "Linear", "MaxPool2d", "ReLU", "Sequential",
     "Softmax", "avg_pool2d", "conv2d", "conv2d_naive", "conv2d_params", "conv_output_size",
-    "convolve2d", "correlate2d", "dense_params", "explain_output_size", "max_pool2d",
+    "convolve2d", "correlate2d", "dense_params", "explain_output_size", "filters", "images", "load_image",
+    "max_pool2d", "models",
     "pad2d", "pool_output_size", "same_padding",
 ]

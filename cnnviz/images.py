@@ -1,0 +1,402 @@
+"""Images in, arrays out: loading photos and making small synthetic test pictures.
+
+Everything here returns ``float32`` arrays with values in [0, 1], channels-first like
+the rest of cnnviz: ``(H, W)`` for grey, ``(3, H, W)`` for colour. Pillow (and
+matplotlib) keep colour last, ``(H, W, 3)``; ``np.moveaxis(image, 0, -1)`` turns one
+of ours into theirs.
+
+The synthetic images are deterministic, so a notebook's stored outputs match on every
+re-run: a vertical step edge, a checkerboard, a few filled shapes, and salt-and-pepper
+noise drawn from a seeded generator.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import numbers
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from ._validate import as_array, int_pair, positive_int
+
+MAX_PIXELS = 50_000_000
+"""Default pixel limit of :func:`load_image`: a 48-megapixel phone photo still loads."""
+
+IMAGES_DIR = Path(__file__).resolve().parent.parent / "images"
+"""The repository's top-level ``images/`` folder, where the sample photos live."""
+
+SAMPLES = {"chelsea": "chelsea.png"}
+"""Sample name -> file in :data:`IMAGES_DIR` (see ``images/README.md`` for sources)."""
+
+# ITU-R BT.601 luma, the weights Pillow uses for convert("L").
+_LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
+
+
+# ------------------------------------------------------------------------------ loading
+def _source(path):
+    """Return (what Pillow should open, a name for messages)."""
+    if isinstance(path, (bytes, bytearray, memoryview)):
+        return io.BytesIO(bytes(path)), "the given bytes"
+    if isinstance(path, (str, os.PathLike)):
+        path = Path(path)
+        if not path.exists():
+            raise FileNotFoundError(errno.ENOENT, "No such image file", str(path))
+        if path.is_dir():
+            raise ValueError(f"{path} is a directory, not an image file")
+        return path, str(path)
+    if hasattr(path, "read"):
+        if isinstance(path, io.TextIOBase):
+            raise TypeError(
+                f"path must be a binary file object; got a text-mode file "
+                f"{getattr(path, 'name', '')!r} (open it with mode 'rb')"
+            )
+        return path, str(getattr(path, "name", "the given file object"))
+    raise TypeError(
+        "path must be a str, pathlib.Path, bytes or a binary file object; "
+        f"got {type(path).__name__}"
+    )
+
+
+def _over_white(colour, alpha):
+    """Composite ``colour`` (float, [0, 1]) onto white with opacity ``alpha`` in [0, 1]."""
+    return colour * alpha + (1.0 - alpha)
+
+
+def _to_float(im):
+    """Pillow image -> float32 array in [0, 1], shape (H, W) or (H, W, 3)."""
+    mode = im.mode
+    if mode == "1":
+        return np.asarray(im, dtype=np.float32)
+    if mode == "L":
+        return np.asarray(im, dtype=np.float32) / 255
+    if mode.startswith("I;16"):
+        return np.asarray(im, dtype=np.float32) / 65535
+    if mode == "I":
+        return np.clip(np.asarray(im, dtype=np.float32) / 65535, 0, 1)
+    if mode == "F":
+        return np.clip(np.asarray(im, dtype=np.float32), 0, 1)
+    if mode in ("LA", "La"):
+        la = np.asarray(im.convert("LA"), dtype=np.float32) / 255
+        return _over_white(la[..., 0], la[..., 1])
+    if mode == "P":
+        im = im.convert("RGBA" if "transparency" in im.info else "RGB")
+    elif mode != "RGB":
+        has_alpha = "A" in mode or "a" in mode or "transparency" in im.info
+        im = im.convert("RGBA" if has_alpha else "RGB")
+    rgb = np.asarray(im, dtype=np.float32) / 255
+    if im.mode == "RGBA":
+        rgb = _over_white(rgb[..., :3], rgb[..., 3:])
+    return rgb
+
+
+def _resize(arr, height, width):
+    """Resize an (H, W) or (H, W, 3) float array with Pillow's Lanczos filter."""
+    if arr.shape[:2] == (height, width):
+        return arr
+    channels = arr[..., None] if arr.ndim == 2 else arr
+    resized = [
+        np.asarray(
+            Image.fromarray(np.ascontiguousarray(channels[..., c])).resize(
+                (width, height), Image.Resampling.LANCZOS
+            )
+        )
+        for c in range(channels.shape[-1])
+    ]
+    out = np.stack(resized, axis=-1) if arr.ndim == 3 else resized[0]
+    # Lanczos rings a little past sharp edges; keep the promise of [0, 1].
+    return np.clip(out, 0, 1)
+
+
+def load_image(path, *, grayscale=False, size=None, max_pixels=MAX_PIXELS):
+    """Read an image file into a float32 array in [0, 1], channels-first.
+
+    Parameters
+    ----------
+    path : str, pathlib.Path, bytes or binary file object
+        A file on disk, the raw bytes of one (as an upload widget hands them over), or
+        an open file in mode ``"rb"``.
+    grayscale : bool
+        Return one channel: ``0.299 R + 0.587 G + 0.114 B`` (ITU-R BT.601 luma, the
+        weights Pillow uses), computed in floating point.
+    size : int or (int, int), optional
+        Resize to ``size x size``, or to ``(height, width)``, with Pillow's Lanczos
+        filter. Pillow widens the filter when shrinking, so downsizing is antialiased;
+        results are clipped to [0, 1] because Lanczos overshoots slightly at sharp edges.
+    max_pixels : int
+        Refuse images with more pixels than this, judged from the file header before
+        anything is decoded (:data:`MAX_PIXELS` by default). Pillow refuses images above
+        its own limit (about 179 million pixels) whatever this says.
+
+    Returns
+    -------
+    ndarray, float32, shape (3, H, W), or (H, W) when ``grayscale``
+        Values in [0, 1].
+
+    Notes
+    -----
+    * EXIF orientation (how a phone was held) is applied, so the picture is upright.
+    * Transparent pixels (RGBA, LA, palette images with transparency) are composited onto
+      a white background: a fully transparent pixel becomes white.
+    * 16-bit greyscale ("I;16", and "I" as Pillow reads 16-bit PNGs) is divided by
+      65535; 1-bit images become 0 and 1; CMYK and other colour spaces are converted to
+      RGB by Pillow. Only the first frame of an animation is read.
+
+    Raises
+    ------
+    FileNotFoundError
+        No file at ``path``.
+    ValueError
+        The file is not an image Pillow can read, or it is larger than ``max_pixels``.
+    TypeError
+        ``path`` is not one of the accepted types.
+
+    Examples
+    --------
+    >>> from PIL import Image
+    >>> buffer = io.BytesIO()
+    >>> Image.new("RGB", (4, 2), (255, 0, 0)).save(buffer, format="PNG")
+    >>> red = load_image(buffer.getvalue())
+    >>> red.shape, red.dtype
+    ((3, 2, 4), dtype('float32'))
+    >>> red[:, 0, 0]
+    array([1., 0., 0.], dtype=float32)
+    >>> load_image(buffer.getvalue(), grayscale=True, size=(1, 2))
+    array([[0.299, 0.299]], dtype=float32)
+    """
+    if not isinstance(grayscale, (bool, np.bool_)):
+        raise TypeError(f"grayscale must be True or False; got {grayscale!r}")
+    if size is not None:
+        size = int_pair(size, "size")
+    max_pixels = positive_int(max_pixels, "max_pixels")
+    source, name = _source(path)
+    try:
+        with warnings.catch_warnings():
+            # Our own limit is checked below; Pillow's softer warning must not escape.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(source) as im:
+                width, height = im.size  # from the header; nothing decoded yet
+                if width * height > max_pixels:
+                    raise ValueError(
+                        f"{name} has {width * height:,} pixels (height x width "
+                        f"{height} x {width}), more than max_pixels={max_pixels:,}; "
+                        "pass a larger max_pixels if you trust the file"
+                    )
+                arr = _to_float(ImageOps.exif_transpose(im))
+    except Image.DecompressionBombError as err:
+        raise ValueError(
+            f"{name} is too large to load safely: {err} (max_pixels={max_pixels:,})"
+        ) from None
+    except UnidentifiedImageError:
+        raise ValueError(f"{name} is not an image Pillow can read") from None
+    except (PermissionError, FileNotFoundError):
+        raise
+    except (OSError, SyntaxError) as err:  # truncated or corrupt data
+        raise ValueError(f"{name} could not be decoded as an image: {err}") from None
+    if size is not None:
+        arr = _resize(arr, *size)
+    if arr.ndim == 3:
+        arr = arr @ _LUMA if grayscale else np.moveaxis(arr, -1, 0)
+    elif not grayscale:
+        arr = np.broadcast_to(arr, (3, *arr.shape))
+    return np.ascontiguousarray(arr, dtype=np.float32)
+
+
+def load_sample(name="chelsea", *, grayscale=False, size=None):
+    """Load one of the photos in the repository's ``images/`` folder.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`SAMPLES`; "chelsea" is a photo of a cat (300 x 451).
+    grayscale, size
+        As for :func:`load_image`.
+
+    Returns
+    -------
+    ndarray, float32, shape (3, H, W), or (H, W) when ``grayscale``
+
+    Examples
+    --------
+    >>> load_sample().shape
+    (3, 300, 451)
+    >>> load_sample("chelsea", grayscale=True, size=64).shape
+    (64, 64)
+    """
+    if not isinstance(name, str) or name not in SAMPLES:
+        available = ", ".join(repr(n) for n in SAMPLES)
+        raise ValueError(f"name must be one of the sample images {available}; got {name!r}")
+    path = IMAGES_DIR / SAMPLES[name]
+    if not path.is_file():
+        raise FileNotFoundError(
+            errno.ENOENT,
+            "Sample image missing (the images/ folder ships with the repository, not "
+            "with an installed package)",
+            str(path),
+        )
+    return load_image(path, grayscale=grayscale, size=size)
+
+
+# ----------------------------------------------------------------------------- synthetic
+def _unit_number(value, name) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number between 0 and 1; got {value!r}")
+    if not (0 <= value <= 1):
+        raise ValueError(f"{name} must be a number between 0 and 1; got {value!r}")
+    return float(value)
+
+
+def step_edge(size=32, *, low=0.2, high=0.8):
+    """A vertical step edge: dark on the left half, bright on the right half.
+
+    Parameters
+    ----------
+    size : int or (int, int)
+        ``size x size`` or ``(height, width)``; the width must be at least 2.
+    low, high : float
+        Brightness of the left and right halves, in [0, 1]. The defaults leave room so
+        that overshoot (sharpening, ringing) stays visible instead of being clipped.
+
+    Returns
+    -------
+    ndarray, float32, shape (height, width)
+        Columns ``0 .. width // 2 - 1`` are ``low``, the rest ``high``.
+
+    Examples
+    --------
+    >>> step_edge((2, 4), low=0.0, high=1.0)
+    array([[0., 0., 1., 1.],
+           [0., 0., 1., 1.]], dtype=float32)
+    """
+    height, width = int_pair(size, "size")
+    if width < 2:
+        raise ValueError(f"size must give a width of at least 2 for a step; got {size!r}")
+    low = _unit_number(low, "low")
+    high = _unit_number(high, "high")
+    image = np.full((height, width), high, dtype=np.float32)
+    image[:, : width // 2] = low
+    return image
+
+
+def checkerboard(size=64, square=8):
+    """A black-and-white checkerboard, black square at the top left.
+
+    Parameters
+    ----------
+    size : int or (int, int)
+        ``size x size`` or ``(height, width)``.
+    square : int
+        Side of one square in pixels.
+
+    Returns
+    -------
+    ndarray, float32, shape (height, width)
+        ``((i // square + j // square) % 2)`` at row ``i``, column ``j``.
+
+    Examples
+    --------
+    >>> checkerboard(4, 2)
+    array([[0., 0., 1., 1.],
+           [0., 0., 1., 1.],
+           [1., 1., 0., 0.],
+           [1., 1., 0., 0.]], dtype=float32)
+    """
+    height, width = int_pair(size, "size")
+    square = positive_int(square, "square")
+    rows = np.arange(height)[:, None] // square
+    cols = np.arange(width)[None, :] // square
+    return ((rows + cols) % 2).astype(np.float32)
+
+
+def shapes(size=64):
+    """A rectangle, a disc and a triangle, filled, on a black background.
+
+    The three shapes have different brightness (rectangle 0.9, disc 0.6, triangle 0.75),
+    so their edges have different contrast. They are placed in proportion to ``size``:
+    rectangle top left, disc top right, triangle along the bottom, none touching.
+
+    Parameters
+    ----------
+    size : int
+        Side of the square image, at least 16.
+
+    Returns
+    -------
+    ndarray, float32, shape (size, size)
+
+    Examples
+    --------
+    >>> image = shapes(64)
+    >>> sorted(np.unique(image).tolist())  # background, disc, triangle, rectangle
+    [0.0, 0.6, 0.75, 0.9]
+    """
+    size = positive_int(size, "size")
+    if size < 16:
+        raise ValueError(f"size must be an integer of at least 16 for shapes; got {size}")
+    # Pixel centres in unit coordinates: y grows down, x grows right.
+    y = ((np.arange(size) + 0.5) / size)[:, None]
+    x = ((np.arange(size) + 0.5) / size)[None, :]
+    image = np.zeros((size, size), dtype=np.float32)
+    rectangle = (y >= 0.10) & (y <= 0.45) & (x >= 0.08) & (x <= 0.45)
+    disc = (y - 0.28) ** 2 + (x - 0.73) ** 2 <= 0.18**2
+    # Triangle with apex (0.55, 0.5) and base from (0.9, 0.12) to (0.9, 0.88).
+    triangle = (y <= 0.9) & (np.abs(x - 0.5) <= (y - 0.55) * (0.38 / 0.35))
+    image[rectangle] = 0.9
+    image[disc] = 0.6
+    image[triangle] = 0.75
+    return image
+
+
+def add_salt_and_pepper(image, amount, *, seed=0):
+    """A copy of ``image`` with a fraction of its pixels set to 0 (pepper) or 1 (salt).
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W) or (C, H, W)
+        For several channels the same pixel positions are hit in every channel, so the
+        noise shows as black and white dots.
+    amount : float
+        Fraction of the ``H * W`` pixels to hit, in [0, 1]; exactly
+        ``round(amount * H * W)`` distinct pixels are chosen, each salt or pepper with
+        probability 1/2.
+    seed : int, optional
+        Seed for ``numpy.random.default_rng``; the same seed gives the same noise.
+
+    Returns
+    -------
+    ndarray, shape like ``image``
+        float32 for a float32 image, float64 otherwise. The input is not changed.
+
+    Examples
+    --------
+    >>> noisy = add_salt_and_pepper(np.full((10, 10), 0.5), 0.2)
+    >>> int((noisy != 0.5).sum()), sorted(np.unique(noisy).tolist())
+    (20, [0.0, 0.5, 1.0])
+    """
+    image = as_array(image, "image", ndims=(2, 3))
+    amount = _unit_number(amount, "amount")
+    rng = np.random.default_rng(seed)
+    H, W = image.shape[-2:]
+    count = round(amount * H * W)
+    where = rng.choice(H * W, size=count, replace=False)
+    values = (rng.random(count) < 0.5).astype(image.dtype)
+    noisy = image.copy()
+    noisy.reshape(*image.shape[:-2], H * W)[..., where] = values
+    return noisy
+
+
+__all__ = [
+    "IMAGES_DIR",
+    "MAX_PIXELS",
+    "SAMPLES",
+    "add_salt_and_pepper",
+    "checkerboard",
+    "load_image",
+    "load_sample",
+    "shapes",
+    "step_edge",
+]

@@ -1,0 +1,537 @@
+"""Tests for cnnviz.images: loading files of every common mode, samples, synthetic images.
+
+Each test writes tiny image files with Pillow into tmp_path and checks what comes back
+against the pixel values it wrote.
+"""
+
+import io
+import re
+import struct
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from cnnviz import images
+from cnnviz.images import (
+    add_salt_and_pepper,
+    checkerboard,
+    load_image,
+    load_sample,
+    shapes,
+    step_edge,
+)
+
+H, W = 5, 7  # small, and not square, so a swapped axis shows
+LUMA = np.array([0.299, 0.587, 0.114])
+
+
+def rng(seed):
+    return np.random.default_rng(seed)
+
+
+def over_white(colour, alpha):
+    return colour * alpha + (1 - alpha)
+
+
+# Each maker writes one file and returns (path, expected RGB as floats, shape (H, W, 3)).
+def make_rgb(path, seed):
+    pixels = rng(seed).integers(0, 256, (H, W, 3), dtype=np.uint8)
+    Image.fromarray(pixels).save(path / "rgb.png")
+    return path / "rgb.png", pixels / 255
+
+
+def make_l(path, seed):
+    pixels = rng(seed).integers(0, 256, (H, W), dtype=np.uint8)
+    Image.fromarray(pixels).save(path / "l.png")
+    return path / "l.png", np.repeat(pixels[..., None] / 255, 3, axis=-1)
+
+
+def make_1bit(path, seed):
+    bits = rng(seed).random((H, W)) < 0.5
+    Image.fromarray(bits).convert("1").save(path / "bits.png")
+    return path / "bits.png", np.repeat(bits[..., None].astype(float), 3, axis=-1)
+
+
+def make_i16(path, seed):
+    values = rng(seed).integers(0, 65536, (H, W)).astype(np.uint16)
+    image = Image.fromarray(values)
+    assert image.mode == "I;16"
+    image.save(path / "deep.png")
+    return path / "deep.png", np.repeat(values[..., None] / 65535, 3, axis=-1)
+
+
+def make_i32(path, seed):
+    values = rng(seed).integers(0, 65536, (H, W)).astype(np.int32)
+    image = Image.fromarray(values)
+    assert image.mode == "I"
+    image.save(path / "int.tif")
+    return path / "int.tif", np.repeat(values[..., None] / 65535, 3, axis=-1)
+
+
+def make_la(path, seed):
+    pixels = rng(seed).integers(0, 256, (H, W, 2), dtype=np.uint8)
+    pixels[0, 0] = (0, 0)  # fully transparent black -> white
+    Image.frombytes("LA", (W, H), pixels.tobytes()).save(path / "la.png")
+    grey = over_white(pixels[..., 0] / 255, pixels[..., 1] / 255)
+    return path / "la.png", np.repeat(grey[..., None], 3, axis=-1)
+
+
+def make_rgba(path, seed):
+    pixels = rng(seed).integers(0, 256, (H, W, 4), dtype=np.uint8)
+    pixels[0, 0] = (0, 0, 0, 0)
+    Image.fromarray(pixels).save(path / "rgba.png")
+    return path / "rgba.png", over_white(pixels[..., :3] / 255, pixels[..., 3:] / 255)
+
+
+def _palette_image(seed):
+    palette = rng(seed).integers(0, 256, (256, 3), dtype=np.uint8)
+    index = rng(seed + 1).integers(0, 256, (H, W), dtype=np.uint8)
+    index[0, 0] = 0
+    image = Image.frombytes("P", (W, H), index.tobytes())
+    image.putpalette(palette.ravel().tolist())
+    return image, palette, index
+
+
+def make_palette(path, seed):
+    image, palette, index = _palette_image(seed)
+    image.save(path / "p.png")
+    return path / "p.png", palette[index] / 255
+
+
+def make_palette_transparent_index(path, seed):
+    image, palette, index = _palette_image(seed)
+    image.save(path / "p_index.png", transparency=0)
+    expected = palette[index] / 255
+    expected[index == 0] = 1.0
+    return path / "p_index.png", expected
+
+
+def make_palette_alpha_table(path, seed):
+    image, palette, index = _palette_image(seed)
+    alpha = rng(seed + 2).integers(0, 256, 256, dtype=np.uint8)
+    image.save(path / "p_alpha.png", transparency=alpha.tobytes())
+    a = (alpha[index] / 255)[..., None]
+    return path / "p_alpha.png", over_white(palette[index] / 255, a)
+
+
+def make_cmyk(path, seed):
+    ink = rng(seed).integers(0, 256, (H, W, 4), dtype=np.uint8)
+    Image.frombytes("CMYK", (W, H), ink.tobytes()).save(path / "cmyk.tif")
+    c = ink / 255
+    return path / "cmyk.tif", (1 - c[..., :3]) * (1 - c[..., 3:])
+
+
+MAKERS = {
+    "RGB": make_rgb,
+    "L": make_l,
+    "1": make_1bit,
+    "I;16": make_i16,
+    "I": make_i32,
+    "LA": make_la,
+    "RGBA": make_rgba,
+    "P": make_palette,
+    "P+transparent index": make_palette_transparent_index,
+    "P+alpha table": make_palette_alpha_table,
+    "CMYK": make_cmyk,
+}
+# CMYK -> RGB is Pillow's own 8-bit arithmetic, so allow one step of rounding.
+TOLERANCE = {"CMYK": 1.01 / 255}
+
+
+# ------------------------------------------------------------------------------ modes
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("mode", list(MAKERS))
+def test_every_mode_loads_as_channels_first_float32(tmp_path, mode, seed):
+    """Each Pillow mode loads as (3, H, W) float32 in [0, 1] matching the pixels written."""
+    path, expected = MAKERS[mode](tmp_path, seed)
+    image = load_image(path)
+    assert image.shape == (3, H, W) and image.dtype == np.float32
+    assert image.min() >= 0 and image.max() <= 1
+    np.testing.assert_allclose(image, np.moveaxis(expected, -1, 0), atol=TOLERANCE.get(mode, 1e-6))
+
+
+@pytest.mark.parametrize("mode", list(MAKERS))
+def test_every_mode_loads_as_grayscale_luma(tmp_path, mode):
+    """grayscale=True gives (H, W) float32 equal to 0.299 R + 0.587 G + 0.114 B."""
+    path, expected = MAKERS[mode](tmp_path, 3)
+    grey = load_image(path, grayscale=True)
+    assert grey.shape == (H, W) and grey.dtype == np.float32
+    np.testing.assert_allclose(grey, expected @ LUMA, atol=TOLERANCE.get(mode, 1e-6))
+
+
+def test_transparent_pixels_become_white(tmp_path):
+    """A fully transparent pixel is white and a half-transparent red is pink, as composited."""
+    pixels = np.zeros((1, 2, 4), dtype=np.uint8)
+    pixels[0, 1] = (255, 0, 0, 102)  # 40 % opaque red
+    Image.fromarray(pixels).save(tmp_path / "see_through.png")
+    image = load_image(tmp_path / "see_through.png")
+    np.testing.assert_allclose(image[:, 0, 0], [1, 1, 1])
+    np.testing.assert_allclose(image[:, 0, 1], [1, 0.6, 0.6], atol=1e-6)
+
+
+def test_channels_first_keeps_colour_at_the_right_pixel(tmp_path):
+    """A red pixel at row 0, column 2 ends up at image[:, 0, 2] as (1, 0, 0)."""
+    pixels = np.zeros((2, 3, 3), dtype=np.uint8)
+    pixels[0, 2] = (255, 0, 0)
+    Image.fromarray(pixels).save(tmp_path / "dot.png")
+    image = load_image(tmp_path / "dot.png")
+    np.testing.assert_array_equal(image[:, 0, 2], [1, 0, 0])
+    assert image.sum() == 1
+
+
+def quadrant_means(image, margin=3):
+    """Mean colour of each quadrant's interior of a (3, H, W) image: TL, TR, BL, BR."""
+    _, h, w = image.shape
+    rows = [slice(margin, h // 2 - margin), slice(h // 2 + margin, h - margin)]
+    cols = [slice(margin, w // 2 - margin), slice(w // 2 + margin, w - margin)]
+    return np.array([image[:, r, c].mean(axis=(1, 2)) for r in rows for c in cols])
+
+
+def test_exif_orientation_6_is_rotated_upright(tmp_path):
+    """A JPEG tagged orientation 6 is turned 90 degrees clockwise, as a viewer would show it."""
+    red, green, blue, white = (255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 255)
+    stored = np.zeros((16, 32, 3), dtype=np.uint8)
+    stored[:8, :16], stored[:8, 16:] = red, green
+    stored[8:, :16], stored[8:, 16:] = blue, white
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90 degrees clockwise to display
+    Image.fromarray(stored).save(tmp_path / "phone.jpg", quality=95, subsampling=0, exif=exif)
+
+    image = load_image(tmp_path / "phone.jpg")
+    assert image.shape == (3, 32, 16)
+    upright = np.moveaxis(np.rot90(stored, k=-1), -1, 0) / 255  # clockwise
+    # Clockwise: bottom-left (blue) goes to the top left, top-left (red) to the top right.
+    np.testing.assert_allclose(quadrant_means(image), quadrant_means(upright), atol=0.05)
+    np.testing.assert_allclose(quadrant_means(image)[0], [0, 0, 1], atol=0.05)
+
+
+def test_jpeg_without_exif_keeps_its_orientation(tmp_path):
+    """A plain JPEG loads with its stored height and width and roughly its colours."""
+    pixels = rng(4).integers(0, 256, (8, 12, 3), dtype=np.uint8)
+    pixels[:] = pixels.mean(axis=(0, 1), keepdims=True).astype(np.uint8)  # flat: no ringing
+    Image.fromarray(pixels).save(tmp_path / "flat.jpg", quality=95)
+    image = load_image(tmp_path / "flat.jpg")
+    assert image.shape == (3, 8, 12)
+    np.testing.assert_allclose(image, np.moveaxis(pixels, -1, 0) / 255, atol=3 / 255)
+
+
+# ----------------------------------------------------------------------------- sources
+SOURCES = {
+    "str": lambda p: str(p),
+    "Path": lambda p: p,
+    "bytes": lambda p: p.read_bytes(),
+    "bytearray": lambda p: bytearray(p.read_bytes()),
+    "memoryview": lambda p: memoryview(p.read_bytes()),
+    "BytesIO": lambda p: io.BytesIO(p.read_bytes()),
+}
+
+
+@pytest.mark.parametrize("kind", list(SOURCES))
+def test_every_source_type_gives_the_same_array(tmp_path, kind):
+    """str, Path, bytes, bytearray, memoryview and BytesIO all load the same pixels."""
+    path, expected = make_rgb(tmp_path, 5)
+    image = load_image(SOURCES[kind](path))
+    np.testing.assert_allclose(image, np.moveaxis(expected, -1, 0), atol=1e-6)
+
+
+def test_open_binary_file_is_read_and_left_open(tmp_path):
+    """A file opened with 'rb' loads, and load_image does not close the caller's file."""
+    path, expected = make_l(tmp_path, 6)
+    with open(path, "rb") as handle:
+        image = load_image(handle, grayscale=True)
+        assert not handle.closed
+    np.testing.assert_allclose(image, expected[..., 0], atol=1e-6)
+
+
+# ------------------------------------------------------------------------------ resizing
+@pytest.mark.parametrize("grayscale", [False, True])
+@pytest.mark.parametrize("size, shape", [(4, (4, 4)), ((3, 9), (3, 9)), ((12, 2), (12, 2))])
+def test_size_is_a_square_or_height_width(tmp_path, grayscale, size, shape):
+    """size=n gives n x n; size=(h, w) gives height h and width w."""
+    path, _ = make_rgb(tmp_path, 7)
+    image = load_image(path, grayscale=grayscale, size=size)
+    assert image.shape == (shape if grayscale else (3, *shape))
+    assert image.dtype == np.float32
+
+
+def lanczos_matrix(n_in, n_out):
+    """(n_out, n_in) weights of Lanczos-3 resampling, widened by the scale when shrinking."""
+    scale = n_in / n_out
+    widen = max(scale, 1.0)
+    matrix = np.zeros((n_out, n_in))
+    for i in range(n_out):
+        centre = (i + 0.5) * scale  # in input pixel units
+        for j in range(n_in):
+            t = (j + 0.5 - centre) / widen
+            if abs(t) < 3:
+                matrix[i, j] = np.sinc(t) * np.sinc(t / 3)
+        matrix[i] /= matrix[i].sum()
+    return matrix
+
+
+@pytest.mark.parametrize("size", [(10, 7), (40, 60), (23, 31)])
+def test_resize_is_lanczos(tmp_path, size):
+    """Resizing equals separable Lanczos-3 resampling (then clipping) computed here."""
+    pixels = rng(8).integers(0, 256, (30, 21), dtype=np.uint8)
+    Image.fromarray(pixels).save(tmp_path / "noise.png")
+    ours = load_image(tmp_path / "noise.png", grayscale=True, size=size)
+    rows, cols = lanczos_matrix(30, size[0]), lanczos_matrix(21, size[1])
+    expected = np.clip(rows @ (pixels / 255) @ cols.T, 0, 1)
+    np.testing.assert_allclose(ours, expected, atol=1e-5)
+
+
+def test_resize_stays_in_unit_range(tmp_path):
+    """Lanczos overshoot at sharp edges is clipped, so values stay in [0, 1]."""
+    board = (checkerboard(8, 1) * 255).astype(np.uint8)
+    Image.fromarray(board).save(tmp_path / "board.png")
+    raw = np.asarray(Image.fromarray(checkerboard(8, 1)).resize((19, 19), Image.Resampling.LANCZOS))
+    assert raw.min() < 0 or raw.max() > 1  # the unclipped filter does overshoot here
+    image = load_image(tmp_path / "board.png", size=19)
+    assert image.min() >= 0 and image.max() <= 1
+
+
+# -------------------------------------------------------------------------------- errors
+def png_header(width, height):
+    """Bytes of a 1-bit PNG that claims width x height but holds almost no pixel data."""
+
+    def chunk(kind, data):
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00")) + chunk(b"IEND", b"")
+    )
+
+
+def test_missing_file_names_the_path(tmp_path):
+    """A path with no file behind it raises FileNotFoundError naming that path."""
+    missing = tmp_path / "no_such_cat.png"
+    with pytest.raises(FileNotFoundError, match=re.escape(str(missing))):
+        load_image(missing)
+
+
+def test_directory_is_not_an_image(tmp_path):
+    """A directory is refused with a ValueError that says so."""
+    with pytest.raises(ValueError, match=r"is a directory, not an image file"):
+        load_image(tmp_path)
+
+
+def test_text_file_is_not_an_image(tmp_path):
+    """A file Pillow cannot identify raises ValueError naming the path."""
+    notes = tmp_path / "notes.png"
+    notes.write_text("not a picture")
+    with pytest.raises(ValueError, match=re.escape(str(notes)) + " is not an image Pillow can read"):
+        load_image(notes)
+    with pytest.raises(ValueError, match="the given bytes is not an image Pillow can read"):
+        load_image(b"hello")
+
+
+def test_truncated_file_cannot_be_decoded(tmp_path):
+    """A PNG cut in half raises ValueError saying it could not be decoded."""
+    buffer = io.BytesIO()
+    Image.fromarray(rng(9).integers(0, 256, (64, 64), dtype=np.uint8)).save(buffer, format="PNG")
+    cut = tmp_path / "cut.png"
+    cut.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+    with pytest.raises(ValueError, match=re.escape(str(cut)) + " could not be decoded"):
+        load_image(cut)
+
+
+def test_too_many_pixels_reports_size_and_limit(tmp_path):
+    """An image over max_pixels is refused with its pixel count, height x width and the limit."""
+    Image.new("L", (100, 80)).save(tmp_path / "big.png")
+    with pytest.raises(ValueError, match=r"has 8,000 pixels \(height x width 80 x 100\), more "
+                       r"than max_pixels=7,999"):
+        load_image(tmp_path / "big.png", max_pixels=7_999)
+    assert load_image(tmp_path / "big.png", max_pixels=8_000).shape == (3, 80, 100)
+
+
+def test_pixel_limit_is_checked_from_the_header(tmp_path):
+    """A header claiming 100 million pixels is refused by size, before any decoding."""
+    # 100 million is above Pillow's warning threshold: the warning must not escape either.
+    with pytest.raises(ValueError, match=r"has 100,000,000 pixels \(height x width 10000 x 10000\)"):
+        load_image(png_header(10_000, 10_000))
+
+
+def test_pillow_decompression_bomb_error_becomes_value_error():
+    """Pillow's own hard limit surfaces as a ValueError, not DecompressionBombError."""
+    with pytest.raises(ValueError, match=r"too large to load safely: Image size \(400000000 pixels\)"):
+        load_image(png_header(20_000, 20_000), max_pixels=10**9)
+
+
+def test_pillow_warning_is_silenced_when_our_limit_allows(monkeypatch):
+    """Above Pillow's warning threshold but within max_pixels, the image loads without warning."""
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100)
+    buffer = io.BytesIO()
+    Image.new("L", (12, 12), 128).save(buffer, format="PNG")  # 144 pixels: warns in Pillow
+    image = load_image(buffer.getvalue(), grayscale=True)
+    np.testing.assert_allclose(image, 128 / 255)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"path": 42}, TypeError, r"path must be a str, pathlib.Path, bytes or a binary file "
+                                  r"object; got int"),
+        ({"path": None}, TypeError, r"path must be .*; got NoneType"),
+        ({"grayscale": "yes"}, TypeError, r"grayscale must be True or False; got 'yes'"),
+        ({"size": 0}, ValueError, r"size must be a positive integer; got 0"),
+        ({"size": (4, 5, 6)}, ValueError, r"size must be an integer or a pair"),
+        ({"max_pixels": 0}, ValueError, r"max_pixels must be a positive integer; got 0"),
+    ],
+)
+def test_bad_arguments_are_named(tmp_path, kwargs, error, message):
+    """Wrong argument types and values raise errors naming the parameter and the value."""
+    path, _ = make_rgb(tmp_path, 10)
+    with pytest.raises(error, match=message):
+        load_image(**{"path": path, **kwargs})
+
+
+def test_text_mode_file_is_refused(tmp_path):
+    """A file opened in text mode raises TypeError asking for mode 'rb'."""
+    path, _ = make_rgb(tmp_path, 11)
+    with open(path, encoding="latin-1") as handle:
+        with pytest.raises(TypeError, match=r"binary file object.*mode 'rb'"):
+            load_image(handle)
+
+
+# -------------------------------------------------------------------------------- sample
+def test_sample_photo_matches_its_file():
+    """load_sample() is the cat photo, channels-first, its pixels / 255 exactly."""
+    image = load_sample()
+    assert image.shape == (3, 300, 451) and image.dtype == np.float32
+    with Image.open(images.IMAGES_DIR / "chelsea.png") as photo:
+        pixels = np.asarray(photo.convert("RGB"))
+    np.testing.assert_array_equal(image, np.moveaxis(pixels, -1, 0).astype(np.float32) / 255)
+
+
+def test_sample_grayscale_and_size():
+    """load_sample passes grayscale and size on to load_image."""
+    grey = load_sample("chelsea", grayscale=True, size=(30, 45))
+    assert grey.shape == (30, 45) and grey.dtype == np.float32
+    assert 0 <= grey.min() < grey.max() <= 1
+
+
+def test_unknown_sample_lists_the_available_ones():
+    """An unknown sample name raises ValueError listing the names that exist."""
+    with pytest.raises(ValueError, match=r"name must be one of the sample images 'chelsea'; got 'dog'"):
+        load_sample("dog")
+
+
+def test_missing_sample_folder_explains_itself(monkeypatch, tmp_path):
+    """Without the images/ folder, load_sample says where it looked and why it may be missing."""
+    monkeypatch.setattr(images, "IMAGES_DIR", tmp_path)
+    with pytest.raises(FileNotFoundError, match=r"Sample image missing.*chelsea\.png"):
+        load_sample()
+
+
+# ----------------------------------------------------------------------------- synthetic
+@pytest.mark.parametrize("size, shape", [(8, (8, 8)), ((3, 10), (3, 10)), ((6, 5), (6, 5))])
+def test_step_edge_is_dark_left_bright_right(size, shape):
+    """step_edge has low values left of column width // 2 and high values from it on."""
+    image = step_edge(size, low=0.1, high=0.7)
+    assert image.shape == shape and image.dtype == np.float32
+    half = shape[1] // 2
+    np.testing.assert_allclose(image[:, :half], 0.1)
+    np.testing.assert_allclose(image[:, half:], 0.7)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"low": 1.5}, ValueError, r"low must be a number between 0 and 1; got 1.5"),
+        ({"high": "1"}, TypeError, r"high must be a number between 0 and 1; got '1'"),
+        ({"size": (4, 1)}, ValueError, r"width of at least 2"),
+        ({"size": -3}, ValueError, r"size must be a positive integer; got -3"),
+    ],
+)
+def test_step_edge_rejects_bad_arguments(kwargs, error, message):
+    """step_edge names the bad parameter and its value."""
+    with pytest.raises(error, match=message):
+        step_edge(**kwargs)
+
+
+@pytest.mark.parametrize("size, square", [(8, 2), (9, 4), ((6, 10), 3), (5, 1), (4, 10)])
+def test_checkerboard_matches_kron_reference(size, square):
+    """checkerboard equals a Kronecker-expanded parity grid cropped to size."""
+    h, w = (size, size) if isinstance(size, int) else size
+    parity = np.indices((h // square + 1, w // square + 1)).sum(axis=0) % 2
+    expected = np.kron(parity, np.ones((square, square)))[:h, :w]
+    image = checkerboard(size, square)
+    assert image.dtype == np.float32
+    np.testing.assert_array_equal(image, expected)
+
+
+@pytest.mark.parametrize("size", [16, 64, 200])
+def test_shapes_have_expected_areas_and_a_dark_border(size):
+    """shapes() draws a rectangle, a disc and a triangle of about their geometric areas."""
+    image = shapes(size)
+    assert image.shape == (size, size) and image.dtype == np.float32
+    assert np.array_equal(image, shapes(size))  # deterministic
+    areas = {value: np.mean(image == np.float32(value)) for value in (0.9, 0.6, 0.75)}
+    tolerance = 0.25 if size == 16 else 0.06
+    assert areas[0.9] == pytest.approx(0.35 * 0.37, rel=tolerance)  # rectangle
+    assert areas[0.6] == pytest.approx(np.pi * 0.18**2, rel=tolerance)  # disc
+    assert areas[0.75] == pytest.approx(0.5 * 0.76 * 0.35, rel=tolerance)  # triangle
+    assert image[0].max() == image[:, 0].max() == image[-1].max() == image[:, -1].max() == 0
+
+
+def test_shapes_needs_room():
+    """shapes() refuses a size too small to draw three shapes."""
+    with pytest.raises(ValueError, match=r"size must be an integer of at least 16 for shapes; got 8"):
+        shapes(8)
+
+
+@pytest.mark.parametrize("amount", [0.0, 0.05, 0.3, 1.0])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_salt_and_pepper_flips_exactly_the_requested_fraction(amount, seed):
+    """round(amount * H * W) pixels become 0 or 1 and every other pixel is untouched."""
+    image = np.full((20, 30), 0.5, dtype=np.float32)
+    noisy = add_salt_and_pepper(image, amount, seed=seed)
+    changed = noisy != 0.5
+    assert changed.sum() == round(amount * 600)
+    assert set(np.unique(noisy[changed]).tolist()) <= {0.0, 1.0}
+    assert noisy.dtype == np.float32
+    np.testing.assert_array_equal(image, 0.5)  # the input is not modified
+
+
+def test_salt_and_pepper_is_about_half_salt():
+    """Salt and pepper are equally likely."""
+    noisy = add_salt_and_pepper(np.full((100, 100), 0.5), 0.2, seed=3)
+    salt, pepper = (noisy == 1).sum(), (noisy == 0).sum()
+    assert salt + pepper == 2000
+    assert 0.45 < salt / 2000 < 0.55
+
+
+def test_salt_and_pepper_is_reproducible_per_seed():
+    """The same seed gives the same noise; another seed gives different noise."""
+    image = np.full((16, 16), 0.5)
+    first = add_salt_and_pepper(image, 0.1, seed=7)
+    np.testing.assert_array_equal(first, add_salt_and_pepper(image, 0.1, seed=7))
+    assert not np.array_equal(first, add_salt_and_pepper(image, 0.1, seed=8))
+
+
+def test_salt_and_pepper_hits_the_same_pixel_in_every_channel():
+    """For (C, H, W) images the noise hits the same positions, with the same value, in all channels."""
+    image = np.full((3, 12, 12), 0.5)
+    noisy = add_salt_and_pepper(image, 0.25, seed=2)
+    np.testing.assert_array_equal(noisy[0], noisy[1])
+    np.testing.assert_array_equal(noisy[0], noisy[2])
+    assert (noisy[0] != 0.5).sum() == 36
+
+
+@pytest.mark.parametrize(
+    "amount, error, message",
+    [
+        (1.5, ValueError, r"amount must be a number between 0 and 1; got 1.5"),
+        (-0.1, ValueError, r"amount must be a number between 0 and 1; got -0.1"),
+        ("much", TypeError, r"amount must be a number between 0 and 1; got 'much'"),
+    ],
+)
+def test_salt_and_pepper_rejects_bad_amount(amount, error, message):
+    """add_salt_and_pepper names a bad amount and says what is valid."""
+    with pytest.raises(error, match=message):
+        add_salt_and_pepper(np.zeros((4, 4)), amount)
