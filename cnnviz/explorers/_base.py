@@ -153,6 +153,22 @@ def update_matrix(art, values, **kwargs):
     ax.set_ylim(h - 0.5, -0.5)
 
 
+def control_values(control, points=8):
+    """Values to try on a control: about ``points`` across a slider's range, both ends
+    included; every option of a dropdown or toggle; both states of a checkbox.
+
+    Used by the tests (every control swept) and the explorer benchmark.
+    """
+    if hasattr(control, "options"):
+        return [opt[1] if isinstance(opt, tuple) else opt for opt in control.options]
+    if isinstance(control.value, bool):
+        return [False, True]
+    values = np.linspace(control.min, control.max, points)
+    if isinstance(control.value, (int, np.integer)):
+        values = np.unique(np.round(values).astype(int))
+    return [v.item() for v in values]
+
+
 class Explorer:
     """Controls, a state function and a plot function, wired together.
 
