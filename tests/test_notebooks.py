@@ -58,6 +58,6 @@ def test_no_errors_stored(path):
             assert "Traceback" not in out.get("text", "")
 
 
-def test_navigation_script_is_idempotent(tmp_path, monkeypatch):
-    """Running the navigation step twice changes nothing the second time."""
-    assert nbtools.navigate() == []
+def test_navigation_would_change_nothing():
+    """The navigation step, run now, would leave every file as it is (checked without writing)."""
+    assert nbtools.navigate(write=False) == []

@@ -147,8 +147,11 @@ def readme_block(paths):
     return "\n".join([README_START, *rows, README_END])
 
 
-def navigate(paths=None):
-    """Put a navigation cell after the title and at the end of every notebook; update README."""
+def navigate(paths=None, *, write=True):
+    """Put a navigation cell after the title and at the end of every notebook; update README.
+
+    Returns the files that changed (or, with ``write=False``, would change).
+    """
     paths = paths or notebook_files()
     changed = []
     for path, line in expected_navigation(paths).items():
@@ -157,7 +160,8 @@ def navigate(paths=None):
         cells = [body[0], _nav_cell(line), *body[1:], _nav_cell(line)]
         if [(c.cell_type, c.source) for c in cells] != [(c.cell_type, c.source) for c in nb.cells]:
             nb.cells = cells
-            nbformat.write(nb, path)
+            if write:
+                nbformat.write(nb, path)
             changed.append(path)
     if README.exists():
         text = README.read_text()
@@ -165,7 +169,8 @@ def navigate(paths=None):
             new = re.sub(re.escape(README_START) + ".*?" + re.escape(README_END),
                          lambda m: readme_block(paths), text, flags=re.S)
             if new != text:
-                README.write_text(new)
+                if write:
+                    README.write_text(new)
                 changed.append(README)
     return changed
 

@@ -18,6 +18,7 @@ a pyplot figure, so nothing piles up in the notebook and no backend is needed.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import io
 import textwrap
@@ -209,6 +210,7 @@ class Explorer:
         self.state = None
         self.message = None
         self.last_error = None
+        self._held = False
         self.timings = []
         self.png = b""
         self._message_text = fig.text(
@@ -234,7 +236,27 @@ class Explorer:
         return {name: c.value for name, c in self.controls.items()}
 
     def _on_change(self, change):
-        self.update()
+        if not self._held:
+            self.update()
+
+    @contextlib.contextmanager
+    def hold(self, *, redraw=True):
+        """Change several controls inside ``with explorer.hold():`` and redraw once at the end.
+
+        A control's own observer that adjusts other controls (a kernel slider moving
+        a padding slider's limit, say) uses ``hold(redraw=False)``: the change that
+        started it redraws anyway, once, when the observers are done.
+        """
+        if self._held:  # nested: the outermost hold decides
+            yield self
+            return
+        self._held = True
+        try:
+            yield self
+        finally:
+            self._held = False
+            if redraw:
+                self.update()
 
     def update(self):
         """Recompute the state from the controls and redraw the figure in place."""

@@ -1,0 +1,272 @@
+"""Notebook 04's explorer (padding, stride, dilation), driven headlessly as a learner would."""
+
+import numpy as np
+import pytest
+
+import cnnviz
+from cnnviz.explorers.sizes import (
+    _TAP_INPUT, _UNREAD_INPUT, _UNREAD_PADDING, _INPUT, _PADDING, _formula_text, grid_rgb,
+    output_size_state, padding_for, size_explorer, window_coverage,
+)
+from explorer_support import sweep
+
+
+def coverage_by_loop(n, k, s, p, d):
+    """Count, window by window and tap by tap, how often each input pixel is read."""
+    counts = np.zeros((n + 2 * p, n + 2 * p), dtype=int)
+    out = (n + 2 * p - d * (k - 1) - 1) // s + 1
+    for i in range(out):
+        for j in range(out):
+            for u in range(k):
+                for v in range(k):
+                    counts[i * s + u * d, j * s + v * d] += 1
+    return counts[p:p + n, p:p + n]
+
+
+def random_settings(count, seed=4):
+    rng = np.random.default_rng(seed)
+    settings = []
+    while len(settings) < count:
+        n, k, s, p, d = (int(v) for v in (rng.integers(1, 13), rng.integers(1, 8),
+                                          rng.integers(1, 5), rng.integers(0, 5),
+                                          rng.integers(1, 4)))
+        if n + 2 * p >= d * (k - 1) + 1:
+            settings.append((n, k, s, p, d))
+    return settings
+
+
+# ------------------------------------------------------------------------- the state
+@pytest.mark.parametrize("n,k,s,p,d,out", [
+    (7, 3, 1, 0, 1, 5), (7, 3, 2, 0, 1, 3), (6, 3, 1, 0, 1, 4), (6, 3, 1, 1, 1, 6),
+    (6, 3, 1, 2, 1, 8), (7, 3, 1, 0, 2, 3), (8, 3, 2, 0, 1, 3), (12, 7, 4, 3, 2, 2),
+])
+def test_output_size_matches_library_and_convolution(n, k, s, p, d, out):
+    """The state's output size is cnnviz's, and the shape correlate2d really produces."""
+    state = output_size_state(n, k, padding=p, stride=s, dilation=d)
+    assert state.out == out == cnnviz.conv_output_size(n, k, stride=s, padding=p, dilation=d)
+    result = cnnviz.correlate2d(np.ones((n, n)), np.ones((k, k)), stride=s, padding=p, dilation=d)
+    assert result.shape == (out, out)
+    assert state.explanation == cnnviz.explain_output_size(n, k, stride=s, padding=p, dilation=d)
+    substituted = state.explanation.split("\n")[1]
+    assert substituted == f"    = floor(({n} + 2*{p} - {d}*({k}-1) - 1) / {s}) + 1"
+    assert substituted in _formula_text(state).split("\n")
+
+
+@pytest.mark.parametrize("k", [1, 3, 5, 7])
+def test_named_paddings_for_odd_kernels(k):
+    """valid keeps n-k+1, same keeps n, full gives n+k-1 (stride 1), matching resolve_padding."""
+    n = 9
+    sizes = {mode: output_size_state(n, k, padding=mode).out for mode in ("valid", "same", "full")}
+    assert sizes == {"valid": n - k + 1, "same": n, "full": n + k - 1}
+    assert padding_for("same", k) == (k - 1) // 2 == cnnviz.same_padding(k)
+    assert padding_for("full", k) == k - 1
+
+
+def test_named_paddings_with_dilation():
+    """Dilation widens the kernel, so same and full padding grow with it."""
+    assert padding_for("same", 3, dilation=2) == 2
+    assert padding_for("full", 3, dilation=2) == 4
+    assert output_size_state(7, 3, padding="same", dilation=2).out == 7
+
+
+def test_same_padding_for_an_even_kernel_is_explained():
+    """An even kernel cannot be padded equally on both sides; the message says what to do."""
+    with pytest.raises(ValueError, match=r"'same' padding for a 4x4 kernel needs 3 extra pixels "
+                       r"per row, an odd number.*PyTorch puts 1 before and 2 after.*odd kernel"):
+        output_size_state(8, 4, padding="same")
+    # With dilation 2 the total 2*(4-1) = 6 splits evenly.
+    assert output_size_state(8, 4, padding="same", dilation=2).out == 8
+
+
+@pytest.mark.parametrize("n,k,p,d", [(5, 7, 0, 1), (2, 3, 0, 1), (5, 3, 0, 3), (1, 4, 1, 1)])
+def test_no_window_fits_is_explained(n, k, p, d):
+    """When the kernel is wider than the padded input, the message says so and how to fix it."""
+    with pytest.raises(ValueError, match="No window fits") as info:
+        output_size_state(n, k, padding=p, dilation=d)
+    span = d * (k - 1) + 1
+    needed = -(-(span - n) // 2)
+    assert f"Use padding >= {needed}" in str(info.value)
+    assert output_size_state(n, k, padding=needed, dilation=d).out >= 1
+    with pytest.raises(ValueError, match="No window fits"):
+        output_size_state(n, k, padding=needed - 1, dilation=d)
+
+
+def test_no_fit_agrees_with_library_everywhere():
+    """The state refuses exactly the settings cnnviz.conv_output_size refuses."""
+    for n in range(1, 8):
+        for k in range(1, 8):
+            for p in range(3):
+                for d in (1, 2):
+                    try:
+                        cnnviz.conv_output_size(n, k, padding=p, dilation=d)
+                        fits = True
+                    except ValueError:
+                        fits = False
+                    if fits:
+                        assert output_size_state(n, k, padding=p, dilation=d).out >= 1
+                    else:
+                        with pytest.raises(ValueError, match="No window fits"):
+                            output_size_state(n, k, padding=p, dilation=d)
+
+
+def test_window_index_out_of_range_is_explained():
+    """Asking for window 25 of a 5x5 output names the largest valid index."""
+    with pytest.raises(ValueError, match=r"window must be at most 24 \(a 5x5 output has 25 windows\)"):
+        output_size_state(7, 3, window=25)
+
+
+def test_starts_and_taps_of_a_window():
+    """Window 5 of a 3x3 output sits at cell (1, 2) and reads rows i*s + u*d, columns j*s + v*d."""
+    state = output_size_state(9, 3, stride=2, dilation=2, window=5)
+    assert state.out == 3 and state.span == 5
+    assert state.starts.tolist() == [0, 2, 4]
+    assert state.window_cell == (1, 2)
+    rows, cols = state.taps
+    assert rows.tolist() == [2, 4, 6] and cols.tolist() == [4, 6, 8]
+
+
+@pytest.mark.parametrize("n,k,s,p,d", [(7, 3, 1, 0, 1), (8, 3, 2, 0, 1), (6, 3, 2, 1, 1),
+                                       (10, 2, 4, 0, 1), (9, 3, 1, 2, 2), (12, 7, 3, 4, 2)]
+                         + random_settings(12))
+def test_coverage_matches_a_loop(n, k, s, p, d):
+    """window_coverage (im2col counting) equals counting tap by tap in a loop."""
+    expected = coverage_by_loop(n, k, s, p, d)
+    assert np.array_equal(window_coverage(n, k, stride=s, padding=p, dilation=d), expected)
+    state = output_size_state(n, k, stride=s, padding=p, dilation=d)
+    assert np.array_equal(state.coverage, expected)
+    # Every window reads k*k cells, so the padded counts add up to out^2 * k^2.
+    assert state.padded_coverage.sum() == state.out ** 2 * k * k
+
+
+def test_padding_raises_the_corner_count():
+    """Corner / centre reads: 1/9 without padding, 4/9 with same padding, 9/9 with full."""
+    corners = {}
+    for mode in ("valid", "same", "full"):
+        cov = output_size_state(6, 3, padding=mode).coverage
+        assert cov[3, 3] == 9
+        corners[mode] = cov[0, 0]
+    assert corners == {"valid": 1, "same": 4, "full": 9}
+
+
+def test_leftover_rows_are_never_read():
+    """8x8, k=3, s=2: (8-3) mod 2 = 1, so the last input row and column are never read."""
+    state = output_size_state(8, 3, stride=2)
+    assert state.leftover == 1 and state.unread_input == 1
+    assert state.read.tolist() == [True] * 7 + [False]
+    assert (state.coverage[-1] == 0).all() and (state.coverage[:, -1] == 0).all()
+    rgb = grid_rgb(state)
+    assert tuple(rgb[7, 3]) == _UNREAD_INPUT and tuple(rgb[3, 7]) == _UNREAD_INPUT
+    assert tuple(rgb[6, 6]) == _INPUT
+
+
+def test_only_padding_left_over():
+    """6x6, k=3, p=1, s=2: the unread column is padding, so every input pixel still counts."""
+    state = output_size_state(6, 3, padding=1, stride=2)
+    assert state.leftover == 1 and state.unread_input == 0
+    assert not state.read[-1] and state.read[:-1].all()
+    assert tuple(grid_rgb(state)[7, 7]) == _UNREAD_PADDING
+
+
+def test_stride_longer_than_kernel_skips_inner_rows():
+    """A stride longer than the kernel leaves gaps between windows, not only at the end."""
+    state = output_size_state(10, 2, stride=4)
+    assert state.leftover == 0
+    assert np.flatnonzero(~state.read).tolist() == [2, 3, 6, 7]
+    assert state.unread_input == 4
+
+
+def test_grid_colours_padding_input_and_taps():
+    """Padding is white, input grey, and the chosen window's taps orange."""
+    state = output_size_state(6, 3, padding="same", window=0)
+    rgb = grid_rgb(state)
+    assert rgb.shape == (8, 8, 3)
+    assert tuple(rgb[7, 7]) == _PADDING and tuple(rgb[4, 4]) == _INPUT
+    assert tuple(rgb[1, 1]) == _TAP_INPUT and tuple(rgb[0, 0]) != _PADDING
+
+
+# ---------------------------------------------------------------------- the explorer
+def test_window_slider_moves_the_highlight():
+    """Moving the window slider moves the outline to the window's start and changes the picture."""
+    ex = size_explorer(7, 3, stride=2)
+    assert ex.controls["window"].max == 8
+    before = ex.png
+    ex.controls["window"].value = 5
+    assert ex.state.window_cell == (1, 2)
+    assert ex.artists["window"].get_xy() == pytest.approx((3.5, 1.5))
+    assert ex.png != before
+
+
+def test_each_change_redraws_once():
+    """Controls that adjust each other (mode, padding, window) still cost one redraw per change."""
+    ex = size_explorer(7, 3)
+    for name, value in [("mode", "same"), ("kernel_size", 5), ("padding", 1), ("size", 9),
+                        ("window", 3), ("stride", 2)]:
+        count = len(ex.timings)
+        ex.controls[name].value = value
+        assert len(ex.timings) == count + 1, name
+
+
+def test_padding_dropdown_drives_the_slider():
+    """valid / same / full set the padding slider; moving the slider switches to custom."""
+    ex = size_explorer(7, 3)
+    for mode, p, out in [("same", 1, 7), ("full", 2, 9), ("valid", 0, 5)]:
+        ex.controls["mode"].value = mode
+        assert ex.controls["padding"].value == p
+        assert (ex.state.padding, ex.state.out, ex.state.padding_mode) == (p, out, mode)
+    ex.controls["padding"].value = 3
+    assert ex.controls["mode"].value == "custom"
+    assert (ex.state.padding, ex.state.out) == (3, 11)
+
+
+def test_kernel_change_keeps_named_padding():
+    """In 'same' mode a bigger kernel gets more padding, so the size stays the same."""
+    ex = size_explorer(8, 3, padding="same")
+    ex.controls["kernel_size"].value = 7
+    assert ex.controls["padding"].value == 3 and ex.controls["mode"].value == "same"
+    assert ex.state.out == 8
+    ex.controls["dilation"].value = 2
+    assert ex.controls["padding"].value == 6 and ex.state.out == 8
+    assert ex.controls["padding"].max >= 6
+
+
+def test_window_slider_follows_the_output_size():
+    """The window slider's range is always the number of output cells."""
+    ex = size_explorer(7, 3)
+    ex.controls["window"].value = 24
+    ex.controls["stride"].value = 2
+    assert ex.controls["window"].max == 8 and ex.controls["window"].value == 8
+    assert ex.state.window == 8 and ex.message is None
+
+
+def test_no_fit_shows_an_explanation_then_recovers():
+    """A 7x7 kernel on a 5x5 input shows why on the figure; padding 1 brings the picture back."""
+    ex = size_explorer(5, 3)
+    picture = ex.png
+    ex.controls["kernel_size"].value = 7
+    assert ex.state is None and ex.last_error is None
+    assert "No window fits" in ex.message and "Use padding >= 1" in ex.message
+    assert ex.png != picture
+    ex.controls["padding"].value = 1
+    assert ex.message is None and ex.state.out == 1
+
+
+def test_even_kernel_same_padding_shows_an_explanation():
+    """'same' with a 4x4 kernel explains itself on the figure instead of failing."""
+    ex = size_explorer(8, 3, padding="same")
+    ex.controls["kernel_size"].value = 4
+    assert ex.state is None and "cannot be split equally" in ex.message
+    ex.controls["kernel_size"].value = 5
+    assert ex.message is None and ex.state.out == 8
+
+
+@pytest.mark.parametrize("mode", ["valid", "same"])
+def test_sweeps_every_control_without_error(mode):
+    """Every value of every control gives a picture or an explanation, never an exception."""
+    ex = size_explorer(7, 3, padding=mode)
+    for name, control in ex.controls.items():
+        for value in sweep(control):
+            control.value = value
+            assert ex.last_error is None, (name, value)
+            assert ex.state is not None or ex.message, (name, value)
+            if ex.state is not None:
+                assert ex.controls["window"].max == ex.state.out ** 2 - 1
