@@ -38,6 +38,20 @@ def nonnegative_int(value, name: str) -> int:
     return int(value)
 
 
+def boolean(value, name: str) -> bool:
+    """Accept only True or False (numpy booleans too), never a truthy stand-in."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {_show(value)}")
+    return bool(value)
+
+
+def real_number(value, name: str) -> float:
+    """Accept an int or float (not a bool), for constants such as a fill value."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number; got {_show(value)}")
+    return float(value)
+
+
 def int_pair(value, name: str, check=positive_int) -> tuple[int, int]:
     """Accept an int or a pair of ints (height, width); check each with ``check``."""
     if isinstance(value, (tuple, list)):

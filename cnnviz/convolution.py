@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_array, common_float, int_pair, nonnegative_int, one_of
+from ._validate import (
+    as_array, common_float, int_pair, nonnegative_int, one_of, positive_int, real_number,
+)
 from .shapes import _no_fit_message
 
 PAD_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -27,9 +29,12 @@ PADDING_WORDS = ("valid", "same", "full")
 # ----------------------------------------------------------------------------- padding
 def _pad_amounts(padding, name="padding"):
     """Normalise an explicit padding to ((top, bottom), (left, right))."""
-    if isinstance(padding, (tuple, list)) and len(padding) == 2 and all(
-        isinstance(p, (tuple, list)) for p in padding
-    ):
+    if isinstance(padding, (tuple, list)) and any(isinstance(p, (tuple, list)) for p in padding):
+        if len(padding) != 2 or not all(isinstance(p, (tuple, list)) and len(p) == 2 for p in padding):
+            raise ValueError(
+                f"{name} must be an int, a pair (height, width) or a pair of pairs "
+                f"((top, bottom), (left, right)); got {padding!r}"
+            )
         (t, b), (left, right) = padding
         return (
             (nonnegative_int(t, name), nonnegative_int(b, name)),
@@ -101,6 +106,7 @@ def pad2d(x, padding, *, mode="zeros", value=0.0):
     """
     x = as_array(x, "x", ndims=(2, 3, 4))
     one_of(mode, "mode", PAD_MODES)
+    value = real_number(value, "value")
     (t, b), (left, right) = _pad_amounts(padding)
     H, W = x.shape[-2:]
     if mode == "reflect" and (max(t, b) >= H or max(left, right) >= W):
@@ -148,7 +154,8 @@ def _prepare(x, weight, bias, stride, padding, dilation):
         k = weight.shape[2 + axis]
         span = dilation[axis] * (k - 1) + 1
         if n + sum(pads[axis]) < span:
-            raise ValueError(f"{name}: " + _no_fit_message(n, k, min(pads[axis]), dilation[axis]))
+            lo, hi = pads[axis]
+            raise ValueError(f"{name}: " + _no_fit_message(n, k, lo if lo == hi else (lo, hi), dilation[axis]))
     dtype = common_float(x, weight, bias)
     x = x.astype(dtype, copy=False)
     weight = weight.astype(dtype, copy=False)
@@ -274,6 +281,211 @@ def conv2d_naive(x, weight, bias=None, *, stride=1, padding=0, dilation=1):
     return out if batched else out[0]
 
 
+
+# ------------------------------------------------------------------------ backward pass
+def col2im(cols, input_shape, kernel_shape, *, stride=1, dilation=1):
+    """Fold columns back onto an image, adding where windows overlap.
+
+    The mirror of :func:`im2col`: where ``im2col`` copies every pixel into each
+    window that covers it, ``col2im`` sends each column entry back to its pixel
+    and sums what arrives. That sum is exactly what the backward pass needs, since
+    a pixel used by several windows receives the gradient of each. It is the
+    adjoint of ``im2col``: ``sum(im2col(x) * c) == sum(x * col2im(c, x.shape, ...))``.
+
+    Parameters
+    ----------
+    cols : array_like, shape (N, C * kh * kw, oh * ow)
+        Laid out as :func:`im2col` returns it.
+    input_shape : (N, C, H, W)
+        Shape of the (already padded) image the columns came from.
+    kernel_shape : (kh, kw)
+    stride, dilation : int or (int, int)
+
+    Returns
+    -------
+    ndarray, shape (N, C, H, W)
+        Pixels that no window reaches stay 0.
+
+    Examples
+    --------
+    >>> ones = np.ones((1, 4, 4))                      # one 2x2 kernel, 2x2 output
+    >>> col2im(ones, (1, 1, 3, 3), (2, 2))[0, 0]       # how many windows cover each pixel
+    array([[1., 2., 1.],
+           [2., 4., 2.],
+           [1., 2., 1.]])
+    """
+    cols = as_array(cols, "cols", ndims=3)
+    if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 4:
+        raise ValueError(f"input_shape must be (N, C, H, W); got {input_shape!r}")
+    N, C, H, W = (positive_int(n, "input_shape") for n in input_shape)
+    kh, kw = int_pair(tuple(kernel_shape), "kernel_shape")
+    (sh, sw), (dh, dw) = int_pair(stride, "stride"), int_pair(dilation, "dilation")
+    if H < dh * (kh - 1) + 1 or W < dw * (kw - 1) + 1:
+        raise ValueError(
+            f"kernel_shape {(kh, kw)} with dilation {(dh, dw)} does not fit input_shape "
+            f"{tuple(input_shape)}"
+        )
+    oh, ow = _out_size(H, kh, sh, dh), _out_size(W, kw, sw, dw)
+    expected = (N, C * kh * kw, oh * ow)
+    if cols.shape != expected:
+        raise ValueError(
+            f"cols must have shape {expected} for input_shape {(N, C, H, W)} and "
+            f"kernel_shape {(kh, kw)}; got {cols.shape}"
+        )
+    return _col2im(cols, (N, C, H, W), (kh, kw), (sh, sw), (dh, dw), (oh, ow))
+
+
+def _col2im(cols, input_shape, kernel_shape, stride, dilation, outs):
+    N, C, H, W = input_shape
+    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel_shape, stride, dilation, outs
+    cols = cols.reshape(N, C, kh, kw, oh, ow)
+    x = np.zeros((N, C, H, W), dtype=cols.dtype)
+    # One strided add per kernel tap, the mirror of im2col's strided copies. Within
+    # one tap the target pixels are distinct, so ``+=`` on the view is exact.
+    for u in range(kh):
+        rows = slice(u * dh, u * dh + sh * (oh - 1) + 1, sh)
+        for v in range(kw):
+            x[:, :, rows, v * dw : v * dw + sw * (ow - 1) + 1 : sw] += cols[:, :, u, v]
+    return x
+
+
+def _conv2d_forward_cols(xp, weight, bias, stride, dilation):
+    """conv2d on an already padded batch; also returns the im2col columns."""
+    N, C, H, W = xp.shape
+    O, _, kh, kw = weight.shape
+    oh, ow = _out_size(H, kh, stride[0], dilation[0]), _out_size(W, kw, stride[1], dilation[1])
+    cols = im2col(xp, (kh, kw), stride=stride, dilation=dilation)
+    out = np.matmul(weight.reshape(O, C * kh * kw), cols).reshape(N, O, oh, ow)
+    if bias is not None:
+        out += bias[:, None, None]
+    return out, cols
+
+
+def _conv2d_backward_cols(cols, weight, grad_out, padded_shape, pads, stride, dilation):
+    """Gradients from the cached im2col columns; ``grad_out`` is (N, O, oh, ow)."""
+    N, O, oh, ow = grad_out.shape
+    _, C, kh, kw = weight.shape
+    g = grad_out.reshape(N, O, oh * ow)
+    # dW: every window times the gradient of the output it produced, summed over
+    # positions (a matrix product with the columns) and then over the batch.
+    grad_weight = np.matmul(g, cols.transpose(0, 2, 1)).sum(axis=0).reshape(weight.shape)
+    grad_bias = g.sum(axis=(0, 2))
+    # dX: each output's gradient spread back over its window (W^T g), then folded.
+    grad_cols = np.matmul(weight.reshape(O, C * kh * kw).T, g)
+    grad_xp = _col2im(grad_cols, padded_shape, (kh, kw), stride, dilation, (oh, ow))
+    (t, b), (left, right) = pads
+    H, W = padded_shape[2] - t - b, padded_shape[3] - left - right
+    return grad_xp[:, :, t : t + H, left : left + W], grad_weight, grad_bias
+
+
+def _prepare_backward(x, weight, grad_out, stride, padding, dilation):
+    x_arr = as_array(x, "x", ndims=(3, 4))
+    xp, weight, _, stride, dilation, batched = _prepare(x_arr, weight, None, stride, padding, dilation)
+    pads = resolve_padding(padding, weight.shape[2:], stride=stride, dilation=dilation)
+    N, _, H, W = xp.shape
+    O, _, kh, kw = weight.shape
+    expected = (N, O, _out_size(H, kh, stride[0], dilation[0]), _out_size(W, kw, stride[1], dilation[1]))
+    grad_out = as_array(grad_out, "grad_out", ndims=(3, 4))
+    if grad_out.ndim != x_arr.ndim or (grad_out if batched else grad_out[None]).shape != expected:
+        want = expected if batched else expected[1:]
+        raise ValueError(
+            f"grad_out must have the shape of the convolution's output {want}; "
+            f"got {grad_out.shape}"
+        )
+    if not batched:
+        grad_out = grad_out[None]
+    grad_out = grad_out.astype(common_float(xp, grad_out), copy=False)
+    return xp, weight, grad_out, stride, dilation, pads, batched
+
+
+def conv2d_backward(x, weight, grad_out, *, stride=1, padding=0, dilation=1):
+    """Gradients of a loss through :func:`conv2d`, given the gradient of its output.
+
+    With ``g = dL/d(out)`` of shape ``(N, C_out, oh, ow)``:
+
+    * ``dL/db[o] = sum_{n, i, j} g[n, o, i, j]``;
+    * ``dL/dw`` correlates the input with ``g``: one matrix product of ``g`` with the
+      im2col columns of the padded input;
+    * ``dL/dx`` sends each ``g[n, o, i, j]`` back over its window, weighted by the
+      kernel: ``W^T g`` folded by :func:`col2im`. At stride 1 this is a full
+      convolution of ``g`` with the kernel rotated by 180 degrees.
+
+    Parameters
+    ----------
+    x, weight, stride, padding, dilation
+        As given to :func:`conv2d` (``x`` of shape ``(C, H, W)`` or ``(N, C, H, W)``).
+    grad_out : array_like
+        Gradient of the loss with respect to the output of ``conv2d``, same shape.
+
+    Returns
+    -------
+    grad_x : ndarray, shape of ``x``
+    grad_weight : ndarray, shape (C_out, C, kh, kw)
+    grad_bias : ndarray, shape (C_out,)
+
+    Examples
+    --------
+    >>> x = np.arange(9.0).reshape(1, 3, 3)
+    >>> w = np.array([[[[0.0, 1.0], [2.0, 3.0]]]])
+    >>> gx, gw, gb = conv2d_backward(x, w, np.ones((1, 2, 2)))   # L = sum(conv2d(x, w))
+    >>> gx[0]                         # each pixel: sum of the kernel taps that touch it
+    array([[0., 1., 1.],
+           [2., 6., 4.],
+           [2., 5., 3.]])
+    >>> gw[0, 0]                      # each tap: sum of the pixels it touched
+    array([[ 8., 12.],
+           [20., 24.]])
+    >>> gb
+    array([4.])
+    """
+    xp, weight, grad_out, stride, dilation, pads, batched = _prepare_backward(
+        x, weight, grad_out, stride, padding, dilation
+    )
+    cols = im2col(xp, weight.shape[2:], stride=stride, dilation=dilation)
+    grad_x, grad_weight, grad_bias = _conv2d_backward_cols(
+        cols, weight, grad_out, xp.shape, pads, stride, dilation
+    )
+    return (grad_x if batched else grad_x[0]), grad_weight, grad_bias
+
+
+def conv2d_backward_naive(x, weight, grad_out, *, stride=1, padding=0, dilation=1):
+    """The same as :func:`conv2d_backward`, with loops that mirror :func:`conv2d_naive`.
+
+    The forward loop computed ``out[n, o, i, j] = sum(window * w[o]) + b[o]``; going
+    back, each output value hands its gradient to everything it was made of:
+    ``w[o]`` gets ``g * window``, the window gets ``g * w[o]``, ``b[o]`` gets ``g``.
+
+    Examples
+    --------
+    >>> x = np.arange(9.0).reshape(1, 3, 3)
+    >>> w = np.array([[[[0.0, 1.0], [2.0, 3.0]]]])
+    >>> conv2d_backward_naive(x, w, np.ones((1, 2, 2)))[1][0, 0]
+    array([[ 8., 12.],
+           [20., 24.]])
+    """
+    xp, weight, grad_out, (sh, sw), (dh, dw), pads, batched = _prepare_backward(
+        x, weight, grad_out, stride, padding, dilation
+    )
+    N, O, oh, ow = grad_out.shape
+    kh, kw = weight.shape[2:]
+    grad_xp = np.zeros(xp.shape, dtype=grad_out.dtype)
+    grad_weight = np.zeros(weight.shape, dtype=grad_out.dtype)
+    grad_bias = np.zeros(O, dtype=grad_out.dtype)
+    for n in range(N):
+        for o in range(O):
+            for i in range(oh):
+                for j in range(ow):
+                    g = grad_out[n, o, i, j]
+                    rows = slice(i * sh, i * sh + dh * (kh - 1) + 1, dh)
+                    cols = slice(j * sw, j * sw + dw * (kw - 1) + 1, dw)
+                    grad_weight[o] += g * xp[n, :, rows, cols]
+                    grad_xp[n, :, rows, cols] += g * weight[o]
+                    grad_bias[o] += g
+    (t, b), (left, right) = pads
+    grad_x = grad_xp[:, :, t : xp.shape[2] - b, left : xp.shape[3] - right]
+    return (grad_x if batched else grad_x[0]), grad_weight, grad_bias
+
+
 # ---------------------------------------------------------------------- 2-D image helpers
 def correlate2d(image, kernel, *, stride=1, padding=0, dilation=1, pad_mode="zeros"):
     """Slide ``kernel`` over a 2-D ``image`` and take the dot product at each stop.
@@ -332,7 +544,10 @@ def convolve2d(image, kernel, *, stride=1, padding=0, dilation=1, pad_mode="zero
 
 __all__ = [
     "PAD_MODES",
+    "col2im",
     "conv2d",
+    "conv2d_backward",
+    "conv2d_backward_naive",
     "conv2d_naive",
     "convolve2d",
     "correlate2d",

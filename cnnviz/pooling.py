@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_array, int_pair, nonnegative_int
+from ._validate import as_array, boolean, int_pair, nonnegative_int
 from .shapes import pool_output_size
 
 
 def _settings(x, kernel_size, stride, padding, ceil_mode):
     x = as_array(x, "x", ndims=(3, 4))
+    ceil_mode = boolean(ceil_mode, "ceil_mode")
     kh, kw = int_pair(kernel_size, "kernel_size")
     sh, sw = int_pair((kh, kw) if stride is None else stride, "stride")
     ph, pw = int_pair(padding, "padding", check=nonnegative_int)
@@ -93,21 +94,38 @@ def max_pool2d(x, kernel_size, *, stride=None, padding=0, ceil_mode=False, retur
     array([[[ 5,  6],
             [ 8, 10]]])
     """
+    return_indices = boolean(return_indices, "return_indices")
     x, kernel, strides, pads, outs = _settings(x, kernel_size, stride, padding, ceil_mode)
     xp = _padded(x, pads, outs, kernel, strides, -np.inf)
     out = _reduce_windows(xp, kernel, strides, outs, np.maximum)
     if not return_indices:
         return out
-    return out, _argmax_indices(xp, kernel, strides, pads, outs, x.shape[-1])
+    return out, _argmax_indices(xp, kernel, strides, pads, outs, x.shape[-2:])
 
 
-def _argmax_indices(xp, kernel, strides, pads, outs, width):
+def _argmax_indices(xp, kernel, strides, pads, outs, in_shape):
+    """Flat index (row * W + col, in the unpadded input) of each window's winner.
+
+    Padding never wins, even against an input of -inf. Among equal maxima the
+    first in row-major order wins; a NaN beats everything, and of several NaNs
+    the last wins, as in PyTorch's CPU kernel.
+    """
     (kh, kw), (sh, sw), (oh, ow) = kernel, strides, outs
-    windows = np.lib.stride_tricks.sliding_window_view(xp, (kh, kw), axis=(-2, -1))
-    windows = windows[..., : sh * (oh - 1) + 1 : sh, : sw * (ow - 1) + 1 : sw, :, :]
-    flat = windows.reshape(*windows.shape[:-2], kh * kw)
-    # NaN wins, like in PyTorch: treat it as larger than anything.
-    best = np.argmax(np.where(np.isnan(flat), np.inf, flat), axis=-1)
+    height, width = in_shape
+    real = np.zeros(xp.shape[-2:], dtype=bool)  # True on input pixels, False on any padding
+    real[pads[0]:pads[0] + height, pads[1]:pads[1] + width] = True
+
+    def windows(a):
+        v = np.lib.stride_tricks.sliding_window_view(a, (kh, kw), axis=(-2, -1))
+        v = v[..., : sh * (oh - 1) + 1 : sh, : sw * (ow - 1) + 1 : sw, :, :]
+        return v.reshape(*v.shape[:-2], kh * kw)
+
+    values, valid = windows(xp), windows(real)
+    best_value = np.max(np.where(valid, values, -np.inf), axis=-1, keepdims=True)
+    first_max = np.argmax(valid & (values == best_value), axis=-1)
+    nan = np.isnan(values)
+    last_nan = kh * kw - 1 - np.argmax(nan[..., ::-1], axis=-1)
+    best = np.where(nan.any(axis=-1), last_nan, first_max)
     row = np.arange(oh)[:, None] * sh + best // kw - pads[0]
     col = np.arange(ow)[None, :] * sw + best % kw - pads[1]
     return (row * width + col).astype(np.int64)
@@ -131,6 +149,7 @@ def avg_pool2d(x, kernel_size, *, stride=None, padding=0, ceil_mode=False, count
     >>> avg_pool2d(x, 2, padding=1, count_include_pad=False)[0, 0]
     array([0. , 1.5, 3. ])
     """
+    count_include_pad = boolean(count_include_pad, "count_include_pad")
     x, kernel, strides, pads, outs = _settings(x, kernel_size, stride, padding, ceil_mode)
     xp = _padded(x, pads, outs, kernel, strides, 0.0)
     sums = _reduce_windows(xp, kernel, strides, outs, np.add)

@@ -12,7 +12,7 @@ on each side, stride ``s`` and dilation ``d``::
 
 from __future__ import annotations
 
-from ._validate import nonnegative_int, positive_int
+from ._validate import boolean, nonnegative_int, positive_int
 
 
 def _check_common(size, kernel_size, stride, padding, dilation):
@@ -38,15 +38,23 @@ def effective_kernel_size(kernel_size, *, dilation=1) -> int:
 
 
 def _no_fit_message(size, kernel_size, padding, dilation):
+    """Why no window fits; ``padding`` is one int (each side) or a (before, after) pair."""
     span = dilation * (kernel_size - 1) + 1
     kernel = f"kernel_size {kernel_size}"
     if dilation > 1:
         kernel += f" with dilation {dilation} (it spans {span} pixels)"
-    needed = -(-(span - size) // 2)
-    return (
-        f"{kernel} does not fit the input: size {size} + 2*padding {padding} = "
-        f"{size + 2 * padding} < {span}; use padding >= {needed} or a smaller kernel"
-    )
+    if isinstance(padding, tuple):
+        before, after = padding
+        padded = size + before + after
+        given = f"size {size} + padding {before}+{after} = {padded}"
+        needed = -(-(span - size) // 2)
+        advice = f"use at least {span - size} pixels of padding in total"
+    else:
+        padded = size + 2 * padding
+        given = f"size {size} + 2*padding {padding} = {padded}"
+        needed = -(-(span - size) // 2)
+        advice = f"use padding >= {needed}"
+    return f"{kernel} does not fit the input: {given} < {span}; {advice} or a smaller kernel"
 
 
 def conv_output_size(size, kernel_size, *, stride=1, padding=0, dilation=1) -> int:
@@ -110,6 +118,7 @@ def pool_output_size(size, kernel_size, *, stride=None, padding=0, ceil_mode=Fal
     kernel_size = positive_int(kernel_size, "kernel_size")
     stride = kernel_size if stride is None else stride
     n, k, s, p, _ = _check_common(size, kernel_size, stride, padding, 1)
+    ceil_mode = boolean(ceil_mode, "ceil_mode")
     if p > k // 2:
         raise ValueError(
             f"padding must be at most half of kernel_size ({k} // 2 = {k // 2}); got {p}"

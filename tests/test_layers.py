@@ -1,0 +1,330 @@
+"""Tests for cnnviz.layers and cnnviz.models: output shapes, parameter counts, summaries.
+
+The whole-network tests reproduce published parameter counts and assert every
+layer's output shape; where PyTorch is installed each network is also rebuilt
+from torch.nn modules and compared layer by layer.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+import cnnviz
+from cnnviz import models
+from cnnviz.layers import AvgPool2d, Conv2d, Dense, Flatten, Linear, MaxPool2d, ReLU, Sequential
+
+
+def rows_of(net, input_shape):
+    """(layer class, output shape, params) for every row of the summary."""
+    summary = net.summary(input_shape)
+    names = [row.name for row in summary.rows]
+    assert names == [f"{type(layer).__name__}-{i}" for i, layer in enumerate(net, 1)]
+    return [(name.rsplit("-", 1)[0], row.output_shape, row.params)
+            for name, row in zip(names, summary.rows)], summary.total_params
+
+
+def expand(spec):
+    """Expected rows from a compact spec: the string "ReLU" repeats the previous shape."""
+    rows = []
+    for item in spec:
+        rows.append(("ReLU", rows[-1][1], 0) if item == "ReLU" else item)
+    return rows
+
+
+# ------------------------------------------------------------------ published networks
+LENET5 = expand([
+    ("Conv2d", (6, 28, 28), 156), "ReLU", ("MaxPool2d", (6, 14, 14), 0),
+    ("Conv2d", (16, 10, 10), 2_416), "ReLU", ("MaxPool2d", (16, 5, 5), 0),
+    ("Flatten", (400,), 0),
+    ("Dense", (120,), 48_120), "ReLU",
+    ("Dense", (84,), 10_164), "ReLU",
+    ("Dense", (10,), 850),
+])
+
+ALEXNET = expand([
+    ("Conv2d", (64, 55, 55), 23_296), "ReLU", ("MaxPool2d", (64, 27, 27), 0),
+    ("Conv2d", (192, 27, 27), 307_392), "ReLU", ("MaxPool2d", (192, 13, 13), 0),
+    ("Conv2d", (384, 13, 13), 663_936), "ReLU",
+    ("Conv2d", (256, 13, 13), 884_992), "ReLU",
+    ("Conv2d", (256, 13, 13), 590_080), "ReLU", ("MaxPool2d", (256, 6, 6), 0),
+    ("Flatten", (9216,), 0),
+    ("Dense", (4096,), 37_752_832), "ReLU",
+    ("Dense", (4096,), 16_781_312), "ReLU",
+    ("Dense", (1000,), 4_097_000),
+])
+
+EXAMPLE_CLASSIFIER = expand([
+    ("Conv2d", (512, 126, 126), 14_336), "ReLU", ("MaxPool2d", (512, 42, 42), 0),
+    ("Conv2d", (256, 40, 40), 1_179_904), "ReLU", ("MaxPool2d", (256, 13, 13), 0),
+    ("Conv2d", (128, 13, 13), 295_040), "ReLU",
+    ("Conv2d", (64, 11, 11), 73_792), "ReLU", ("MaxPool2d", (64, 3, 3), 0),
+    ("Flatten", (576,), 0),
+    ("Dense", (256,), 147_712), "ReLU",
+    ("Dense", (512,), 131_584), "ReLU",
+    ("Dense", (1024,), 525_312), "ReLU",
+    ("Dense", (512,), 524_800), "ReLU",
+    ("Dense", (1,), 513),
+])
+
+
+def vgg_rows(convs_per_block, include_top=True):
+    """VGG's rows: 3x3 'same' convolutions, a 2x2 pool halving the size after each block."""
+    spec, channels, size = [], 3, 224
+    for width, repeat in zip((64, 128, 256, 512, 512), convs_per_block):
+        for _ in range(repeat):
+            spec += [("Conv2d", (width, size, size), width * (channels * 9 + 1)), "ReLU"]
+            channels = width
+        size //= 2
+        spec.append(("MaxPool2d", (width, size, size), 0))
+    if include_top:
+        spec += [("Flatten", (25_088,), 0),
+                 ("Dense", (4096,), 102_764_544), "ReLU",
+                 ("Dense", (4096,), 16_781_312), "ReLU",
+                 ("Dense", (1000,), 4_097_000)]
+    return expand(spec)
+
+
+NETWORKS = {
+    "lenet5": (models.lenet5, (1, 32, 32), LENET5, 61_706),
+    "alexnet": (models.alexnet, (3, 224, 224), ALEXNET, 61_100_840),
+    "vgg16": (models.vgg16, (3, 224, 224), vgg_rows((2, 2, 3, 3, 3)), 138_357_544),
+    "vgg19": (models.vgg19, (3, 224, 224), vgg_rows((2, 2, 4, 4, 4)), 143_667_240),
+    "example_classifier": (models.example_classifier, (3, 128, 128), EXAMPLE_CLASSIFIER,
+                           2_892_993),
+}
+
+
+@pytest.mark.parametrize("name", NETWORKS)
+def test_network_rows_and_published_total(name):
+    """Every layer's output shape and count, and the published total parameter count."""
+    build, input_shape, expected_rows, expected_total = NETWORKS[name]
+    net = build()
+    rows, total = rows_of(net, input_shape)
+    assert rows == expected_rows
+    assert total == expected_total == net.num_params
+    assert sum(params for _, _, params in expected_rows) == expected_total
+
+
+@pytest.mark.parametrize("build,expected", [(models.vgg16, 14_714_688), (models.vgg19, 20_024_384)])
+def test_vgg_without_top(build, expected):
+    """VGG without its classifier: the published convolutional-base counts, ending at 512x7x7."""
+    net = build(include_top=False)
+    rows, total = rows_of(net, (3, 224, 224))
+    assert total == expected
+    assert rows[-1] == ("MaxPool2d", (512, 7, 7), 0)
+    assert not any(kind in ("Dense", "Flatten") for kind, _, _ in rows)
+
+
+def test_num_classes_changes_only_the_last_layer():
+    """num_classes sets the last layer's width and its count, nothing else."""
+    rows, total = rows_of(models.lenet5(num_classes=3), (1, 32, 32))
+    assert rows[:-1] == LENET5[:-1]
+    assert rows[-1] == ("Dense", (3,), 84 * 3 + 3)
+    assert total == 61_706 - 850 + 255
+
+
+def torch_twin_rows(net, input_shape):
+    """(output shape, params) per layer, from the equivalent torch.nn modules.
+
+    Parameter counts come from full-size modules on the "meta" device (no memory);
+    spatial sizes from a one-channel twin of every conv and pool run on a real
+    tensor, which is cheap, while the channel count is the full module's.
+    """
+    torch = pytest.importorskip("torch")
+    nn = torch.nn
+    channels, x = input_shape[0], torch.zeros(1, 1, *input_shape[1:])
+    features, rows = None, []
+    for layer in net:
+        module = None
+        if isinstance(layer, Conv2d):
+            module = nn.Conv2d(layer.in_channels, layer.out_channels, layer.kernel_size,
+                               stride=layer.stride, padding=layer.padding,
+                               dilation=layer.dilation, bias=layer.use_bias, device="meta")
+            assert module.in_channels == channels, layer
+            thin = nn.Conv2d(1, 1, layer.kernel_size, stride=layer.stride,
+                             padding=layer.padding, dilation=layer.dilation, bias=False)
+            x, channels = thin(x), module.out_channels
+            shape = (channels, *x.shape[2:])
+        elif isinstance(layer, MaxPool2d):
+            x = nn.MaxPool2d(layer.kernel_size, layer.stride, layer.padding,
+                             ceil_mode=layer.ceil_mode)(x)
+            shape = (channels, *x.shape[2:])
+        elif isinstance(layer, Flatten):
+            features = channels * x.shape[2] * x.shape[3]
+            shape = (features,)
+        elif isinstance(layer, Dense):
+            module = nn.Linear(layer.in_features, layer.out_features, bias=layer.use_bias,
+                               device="meta")
+            assert module.in_features == features, layer  # torch would refuse the input
+            features = module.out_features
+            shape = (features,)
+        elif not isinstance(layer, ReLU):  # pragma: no cover - the models use only these
+            raise AssertionError(f"no torch twin for {layer!r}")
+        params = 0 if module is None else sum(p.numel() for p in module.parameters())
+        rows.append((tuple(int(n) for n in shape), params))
+    return rows
+
+
+@pytest.mark.parametrize("name", NETWORKS)
+def test_network_matches_its_torch_twin(name):
+    """Each layer's output shape and parameter count equal those of the torch.nn equivalent."""
+    torch = pytest.importorskip("torch")
+    build, input_shape, _, _ = NETWORKS[name]
+    net = build()
+    with torch.no_grad():
+        expected = torch_twin_rows(net, input_shape)
+    summary = net.summary(input_shape)
+    assert [(row.output_shape, row.params) for row in summary.rows] == expected
+
+
+# --------------------------------------------------------------------------- summaries
+def test_summary_text_exact():
+    """The text summary: aligned columns, thousands separators, the total on the last line."""
+    net = Sequential([Conv2d(1, 6, 5), ReLU(), MaxPool2d(2), Flatten(), Dense(6 * 14 * 14, 10)])
+    assert str(net.summary((1, 32, 32))) == "\n".join([
+        "Layer        Output shape  Params",
+        "---------------------------------",
+        "Conv2d-1     (6, 28, 28)      156",
+        "ReLU-2       (6, 28, 28)        0",
+        "MaxPool2d-3  (6, 14, 14)        0",
+        "Flatten-4    (1176,)            0",
+        "Dense-5      (10,)         11,770",
+        "---------------------------------",
+        "Total params: 11,926",
+    ])
+
+
+def test_summary_of_vgg16_uses_thousands_separators():
+    """Large counts print as 102,764,544 and the total as 138,357,544; repr is the text."""
+    summary = models.vgg16().summary((3, 224, 224))
+    text = str(summary)
+    assert text.splitlines()[-1] == "Total params: 138,357,544"
+    fc6 = next(line for line in text.splitlines() if line.startswith("Dense-33 "))
+    assert fc6.split() == ["Dense-33", "(4096,)", "102,764,544"]
+    assert repr(summary) == text
+    assert len(text.splitlines()) == len(models.vgg16()) + 4
+
+
+def test_summary_html_table():
+    """_repr_html_ is a table: the input row, one row per layer, the total with separators."""
+    net = models.example_classifier()
+    html = net.summary((3, 128, 128))._repr_html_()
+    assert html.startswith("<table>") and html.endswith("</table>")
+    body = re.search(r"<tbody>(.*)</tbody>", html).group(1)
+    assert body.count("<tr>") == len(net) + 1
+    assert "<td><i>input</i></td><td>(3, 128, 128)</td>" in body
+    assert "<td>Conv2d-1</td><td>(512, 126, 126)</td><td style='text-align:right'>14,336</td>" in body
+    assert "<td>Dense-21</td><td>(1,)</td><td style='text-align:right'>513</td>" in body
+    assert "2,892,993" in re.search(r"<tfoot>(.*)</tfoot>", html).group(1)
+
+
+def test_empty_network_summary_prints():
+    """A network without layers either is refused with a clear message or summarises to 0 params."""
+    try:
+        net = Sequential([])
+    except ValueError as err:
+        assert "layers" in str(err)
+        return
+    summary = net.summary((3, 8, 8))
+    assert summary.total_params == 0
+    assert str(summary).splitlines()[-1] == "Total params: 0"
+    assert "Total params" in summary._repr_html_()
+
+
+# ----------------------------------------------------------- layers against the functions
+def conv_layer_cases(seed, count):
+    rng = np.random.default_rng(seed)
+    cases = []
+    for _ in range(count):
+        k = (int(rng.integers(1, 6)), int(rng.integers(1, 6)))
+        dilation = int(rng.integers(1, 3))
+        padding = [0, 1, (2, 1), ((0, 2), (1, 0)), "valid", "same", "full"][rng.integers(0, 7)]
+        stride = 1 if padding == "same" else (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
+        size = (int(rng.integers(dilation * 4 + 1, 16)), int(rng.integers(dilation * 4 + 1, 16)))
+        cases.append((k, stride, padding, dilation, size))
+    return cases
+
+
+@pytest.mark.parametrize("k,stride,padding,dilation,size", conv_layer_cases(51, 20))
+def test_conv2d_layer_shape_is_the_shape_conv2d_returns(k, stride, padding, dilation, size):
+    """Conv2d.output_shape equals the shape of cnnviz.conv2d's actual output."""
+    layer = Conv2d(2, 3, k, stride=stride, padding=padding, dilation=dilation)
+    out = cnnviz.conv2d(np.zeros((2, *size)), np.zeros((3, 2, *k)), stride=stride,
+                        padding=padding, dilation=dilation)
+    assert layer.output_shape((2, *size)) == out.shape
+
+
+@pytest.mark.parametrize("layer_cls,pool", [(MaxPool2d, cnnviz.max_pool2d),
+                                            (AvgPool2d, cnnviz.avg_pool2d)])
+def test_pool_layer_shape_is_the_shape_pooling_returns(layer_cls, pool):
+    """Pool layers' output_shape equals the shape the pooling function returns."""
+    rng = np.random.default_rng(52)
+    for _ in range(20):
+        k = int(rng.integers(1, 5))
+        stride = None if rng.integers(0, 2) else int(rng.integers(1, 4))
+        padding, ceil_mode = int(rng.integers(0, k // 2 + 1)), bool(rng.integers(0, 2))
+        size = (int(rng.integers(k, 14)), int(rng.integers(k, 14)))
+        layer = layer_cls(k, stride=stride, padding=padding, ceil_mode=ceil_mode)
+        out = pool(np.zeros((3, *size)), k, stride=stride, padding=padding, ceil_mode=ceil_mode)
+        assert layer.output_shape((3, *size)) == out.shape
+
+
+def test_initialize_gives_reproducible_he_scaled_weights():
+    """initialize(seed) fills float32 weights of the right shapes, He-scaled, zero biases."""
+    net = Sequential([Conv2d(16, 32, 3), ReLU(), Flatten(), Dense(32 * 6 * 6, 200)])
+    assert net[0].parameters() == {} and net[3].parameters() == {}
+    net.initialize(seed=3)
+    conv, dense = net[0], net[3]
+    assert conv.weight.shape == (32, 16, 3, 3) and conv.weight.dtype == np.float32
+    assert dense.weight.shape == (200, 1152) and dense.bias.shape == (200,)
+    assert not conv.bias.any() and not dense.bias.any()
+    np.testing.assert_allclose(conv.weight.std(), np.sqrt(2 / (16 * 9)), rtol=0.05)
+    np.testing.assert_allclose(dense.weight.std(), np.sqrt(2 / 1152), rtol=0.05)
+    sizes = sum(a.size for layer in net for a in layer.parameters().values())
+    assert sizes == net.num_params
+    again = Sequential([Conv2d(16, 32, 3), ReLU(), Flatten(), Dense(32 * 6 * 6, 200)]).initialize(3)
+    np.testing.assert_array_equal(again[0].weight, conv.weight)
+    other = Sequential([Conv2d(16, 32, 3)]).initialize(4)
+    assert not np.array_equal(other[0].weight, conv.weight)
+
+
+def test_bias_false_drops_the_bias():
+    """bias=False removes out_channels / out_features parameters and the bias array."""
+    conv, dense = Conv2d(3, 8, 3, bias=False), Dense(10, 4, bias=False)
+    assert conv.num_params == 8 * 27 and dense.num_params == 40
+    Sequential([conv, dense]).initialize(0)
+    assert set(conv.parameters()) == {"weight"} and set(dense.parameters()) == {"weight"}
+
+
+@pytest.mark.parametrize("layer,input_shape", [
+    (Conv2d(3, 16, 3), (3, 12, 12)),
+    (Conv2d(3, 16, (3, 5), stride=2, padding=1, dilation=2, bias=False), (3, 12, 12)),
+    (Conv2d(3, 16, 3, padding="same"), (3, 12, 12)),
+    (MaxPool2d(3, stride=2), (3, 12, 12)),
+    (MaxPool2d((2, 3), padding=1, ceil_mode=True), (3, 12, 12)),
+    (AvgPool2d(2), (3, 12, 12)),
+    (Dense(576, 256), (576,)),
+    (Dense(4, 1, bias=False), (4,)),
+    (ReLU(), (3, 12, 12)),
+    (Flatten(), (3, 12, 12)),
+], ids=lambda v: repr(v) if not isinstance(v, tuple) else "")
+def test_repr_rebuilds_the_layer(layer, input_shape):
+    """repr(layer) is code that builds a layer with the same repr, count and output shape."""
+    namespace = {"Conv2d": Conv2d, "MaxPool2d": MaxPool2d, "AvgPool2d": AvgPool2d,
+                 "Dense": Dense, "ReLU": ReLU, "Flatten": Flatten}
+    twin = eval(repr(layer), namespace)  # noqa: S307 - evaluating our own repr
+    assert type(twin) is type(layer) and repr(twin) == repr(layer)
+    assert twin.num_params == layer.num_params
+    assert twin.output_shape(input_shape) == layer.output_shape(input_shape)
+
+
+def test_linear_is_dense_and_shape_preserving_layers():
+    """Linear is another name for Dense; ReLU and Softmax keep the shape; Flatten multiplies it."""
+    assert Linear is Dense
+    assert ReLU().output_shape((8, 5, 5)) == (8, 5, 5)
+    assert cnnviz.Softmax().output_shape((4,)) == (4,)
+    assert Flatten().output_shape((64, 3, 3)) == (576,)
+    assert Sequential([Flatten(), Linear(576, 2)]).summary((64, 3, 3)).total_params == 1_154

@@ -1,0 +1,171 @@
+"""Tests for cnnviz.shapes: output sizes, the explained formula and "same" padding."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+import cnnviz
+
+
+def count_conv_windows(n, k, s, p, d):
+    """Count the window positions by walking them: start 0, s, 2s, ... while the window fits."""
+    padded, span = n + 2 * p, d * (k - 1) + 1
+    return sum(1 for start in range(0, padded, s) if start + span <= padded)
+
+
+def count_pool_windows(n, k, s, p, ceil_mode):
+    """Walk the pooling windows from the left padding. Whole windows always count; in
+    ceil mode a window may also hang past the padded input by less than a stride (so it
+    still reaches pixels no earlier window reached) if it starts inside the input or
+    its left padding."""
+    count, start, end = 0, -p, n + p
+    while start + k <= end or (ceil_mode and start + k - end < s and start < n):
+        count += 1
+        start += s
+    return count
+
+
+SIZES, PADDINGS, DILATIONS = (1, 2, 5, 7, 8, 13), (0, 1, 2), (1, 2, 3)
+CONV_GRID = [
+    (n, k, s, p, d)
+    for n, k, s, p, d in itertools.product(SIZES, [1, 2, 3, 5], [1, 2, 3], PADDINGS, DILATIONS)
+    if n + 2 * p >= d * (k - 1) + 1
+]
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 5])
+@pytest.mark.parametrize("s", [1, 2, 3])
+def test_conv_output_size_counts_every_window(k, s):
+    """conv_output_size equals the number of window positions counted one by one."""
+    checked = 0
+    for n, p, d in itertools.product(SIZES, PADDINGS, DILATIONS):
+        if n + 2 * p >= d * (k - 1) + 1:
+            got = cnnviz.conv_output_size(n, k, stride=s, padding=p, dilation=d)
+            assert got == count_conv_windows(n, k, s, p, d), (n, k, s, p, d)
+            checked += 1
+    assert checked >= 20
+
+
+@pytest.mark.parametrize("n,k,s,p,d", CONV_GRID[::17])
+def test_conv_output_size_matches_torch_and_conv2d(n, k, s, p, d):
+    """conv_output_size is the size torch.nn.functional.conv2d and cnnviz.conv2d produce."""
+    torch = pytest.importorskip("torch")
+    out = torch.nn.functional.conv2d(torch.zeros(1, 1, n, n), torch.zeros(1, 1, k, k),
+                                     stride=s, padding=p, dilation=d)
+    expected = cnnviz.conv_output_size(n, k, stride=s, padding=p, dilation=d)
+    assert out.shape[-1] == expected
+    assert cnnviz.conv2d(np.zeros((1, n, n)), np.zeros((1, 1, k, k)), stride=s, padding=p,
+                         dilation=d).shape[-1] == expected
+
+
+@pytest.mark.parametrize("args,kwargs,expected", [
+    ((7, 3), {}, 5),
+    ((7, 3), {"stride": 2}, 3),
+    ((6, 3), {}, 4),
+    ((6, 3), {"padding": 1}, 6),
+    ((227, 11), {"stride": 4}, 55),
+    ((224, 11), {"stride": 4, "padding": 2}, 55),
+    ((10, 3), {"padding": 2}, 12),            # full padding: n + k - 1
+    ((9, 3), {"dilation": 2}, 5),
+])
+def test_conv_output_size_known_values(args, kwargs, expected):
+    """The curriculum's worked sizes (7->5, stride 2 ->3, same, full, AlexNet's 55)."""
+    assert cnnviz.conv_output_size(*args, **kwargs) == expected
+
+
+POOL_GRID = [
+    (n, k, s, p, c)
+    for n, k, s, p, c in itertools.product([1, 2, 4, 5, 7, 10], [1, 2, 3, 4], [1, 2, 3],
+                                           [0, 1, 2], [False, True])
+    if p <= k // 2 and count_pool_windows(n, k, s, p, c) >= 1
+]
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4])
+@pytest.mark.parametrize("ceil_mode", [False, True])
+def test_pool_output_size_counts_every_window(k, ceil_mode):
+    """pool_output_size equals the number of pooling windows walked one by one."""
+    cases = [(n, s, p) for n, kk, s, p, c in POOL_GRID if kk == k and c == ceil_mode]
+    assert len(cases) >= 10
+    for n, s, p in cases:
+        got = cnnviz.pool_output_size(n, k, stride=s, padding=p, ceil_mode=ceil_mode)
+        assert got == count_pool_windows(n, k, s, p, ceil_mode), (n, k, s, p)
+
+
+@pytest.mark.parametrize("n,k,s,p,ceil_mode", POOL_GRID[::6])
+def test_pool_output_size_matches_torch(n, k, s, p, ceil_mode):
+    """pool_output_size is the size torch.nn.functional.max_pool2d produces."""
+    torch = pytest.importorskip("torch")
+    out = torch.nn.functional.max_pool2d(torch.zeros(1, n, n), k, stride=s, padding=p,
+                                         ceil_mode=ceil_mode)
+    assert out.shape[-1] == cnnviz.pool_output_size(n, k, stride=s, padding=p,
+                                                    ceil_mode=ceil_mode)
+
+
+def test_pool_output_size_known_values():
+    """Stride defaults to the kernel; 126 -> 42 with 3x3 pools; ceil mode rounds up."""
+    assert cnnviz.pool_output_size(4, 2) == 2
+    assert cnnviz.pool_output_size(126, 3) == 42
+    assert cnnviz.pool_output_size(40, 3) == 13
+    assert cnnviz.pool_output_size(5, 2) == 2
+    assert cnnviz.pool_output_size(5, 2, ceil_mode=True) == 3
+    assert cnnviz.pool_output_size(55, 3, stride=2) == 27
+
+
+def test_explain_output_size_shows_the_substituted_formula():
+    """The explanation substitutes every number, shows the floor step and the unvisited rows."""
+    text = cnnviz.explain_output_size(8, 3, stride=2)
+    assert text.splitlines() == [
+        "out = floor((n + 2p - d(k-1) - 1) / s) + 1",
+        "    = floor((8 + 2*0 - 1*(3-1) - 1) / 2) + 1",
+        "    = floor(5 / 2) + 1",
+        "    = floor(2.5) + 1",
+        "    = 2 + 1",
+        "    = 3",
+        "(5 is not a multiple of 2: the last 1 row/column of the padded input is never visited)",
+    ]
+
+
+def test_explain_output_size_skips_the_floor_step_when_exact():
+    """When s divides evenly there is no fractional floor step and no unvisited-rows note."""
+    text = cnnviz.explain_output_size(7, 3, stride=2, padding=1, dilation=1)
+    assert "floor((7 + 2*1 - 1*(3-1) - 1) / 2) + 1" in text
+    assert "floor(6 / 2) + 1" in text
+    assert "never visited" not in text
+    assert not any(line.strip().startswith("= floor(3") for line in text.splitlines())
+    assert text.splitlines()[-1] == "    = 4"
+
+
+@pytest.mark.parametrize("n,k,s,p,d", CONV_GRID[::9])
+def test_explain_output_size_ends_with_conv_output_size(n, k, s, p, d):
+    """The explanation's result line is conv_output_size, and it names n, k, s, p and d."""
+    text = cnnviz.explain_output_size(n, k, stride=s, padding=p, dilation=d)
+    result = [line for line in text.splitlines() if line.startswith("    = ")][-1]
+    assert int(result.removeprefix("    = ")) == cnnviz.conv_output_size(
+        n, k, stride=s, padding=p, dilation=d)
+    assert f"floor(({n} + 2*{p} - {d}*({k}-1) - 1) / {s}) + 1" in text
+    leftover = (n + 2 * p - d * (k - 1) - 1) % s
+    assert ("never visited" in text) == (leftover != 0)
+
+
+@pytest.mark.parametrize("k,expected", [(1, 0), (3, 1), (5, 2), (7, 3), (2, (0, 1)), (4, (1, 2))])
+def test_same_padding_values(k, expected):
+    """Odd kernels pad (k-1)/2 on each side; even kernels give (before, after) with after larger."""
+    assert cnnviz.same_padding(k) == expected
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4, 5, 6])
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_same_padding_keeps_the_size(k, d):
+    """Padding by same_padding keeps any input size at stride 1, also with dilation."""
+    pad = cnnviz.same_padding(k, dilation=d)
+    before, after = (pad, pad) if isinstance(pad, int) else pad
+    assert 0 <= after - before <= 1
+    for n in (1, 6, 11):
+        assert n + before + after - d * (k - 1) == n
+        padding = ((before, after), (before, after))
+        out = cnnviz.conv2d(np.ones((1, n, n)), np.ones((1, 1, k, k)), padding=padding, dilation=d)
+        assert out.shape == (1, n, n)
