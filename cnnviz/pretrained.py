@@ -1,0 +1,102 @@
+"""A small CNN with trained weights shipped in the package: no download, no PyTorch.
+
+It tells apart the four shapes of :func:`cnnviz.datasets.make_shapes` in 28x28
+grey images, with the classic layout::
+
+    conv 3x3 (8) -> ReLU -> max pool 2 -> conv 3x3 (16) -> ReLU -> max pool 2
+    -> flatten -> dense (4) -> softmax
+
+The weights (``data/shapes_cnn.npz``, under 20 KB) were made by
+``python -m cnnviz.train``; ``data/shapes_cnn.json`` records how, and with which
+held-out accuracy (:func:`training_record`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .datasets import CLASS_NAMES
+from .layers import Conv2d, Dense, Flatten, MaxPool2d, ReLU, Sequential, Softmax
+
+#: The input the network expects: one grey channel, 28 x 28 pixels, values in [0, 1].
+INPUT_SHAPE = (1, 28, 28)
+
+WEIGHTS_PATH = Path(__file__).parent / "data" / "shapes_cnn.npz"
+RECORD_PATH = WEIGHTS_PATH.with_suffix(".json")
+
+
+def shapes_cnn(pretrained=True) -> Sequential:
+    """The shapes classifier: with its shipped trained weights, or untrained.
+
+    Parameters
+    ----------
+    pretrained : bool
+        Load the weights in ``cnnviz/data/shapes_cnn.npz``. With False the weights
+        are ``None`` until you call ``.initialize(seed)`` (to train it yourself).
+
+    Returns
+    -------
+    Sequential
+        Input ``(N, 1, 28, 28)`` (or one ``(1, 28, 28)`` image), output ``(N, 4)``
+        probabilities for :data:`CLASS_NAMES`.
+
+    Examples
+    --------
+    >>> net = shapes_cnn()
+    >>> print(net.summary(INPUT_SHAPE))
+    Layer        Output shape  Params
+    ---------------------------------
+    Conv2d-1     (8, 28, 28)       80
+    ReLU-2       (8, 28, 28)        0
+    MaxPool2d-3  (8, 14, 14)        0
+    Conv2d-4     (16, 14, 14)   1,168
+    ReLU-5       (16, 14, 14)       0
+    MaxPool2d-6  (16, 7, 7)         0
+    Flatten-7    (784,)             0
+    Dense-8      (4,)           3,140
+    Softmax-9    (4,)               0
+    ---------------------------------
+    Total params: 4,388
+    >>> from cnnviz.datasets import draw_shape
+    >>> probs = net.forward(draw_shape("triangle"))
+    >>> CLASS_NAMES[int(np.argmax(probs))]
+    'triangle'
+    """
+    if not isinstance(pretrained, bool):
+        raise TypeError(f"pretrained must be True or False; got {pretrained!r}")
+    net = Sequential([
+        Conv2d(1, 8, 3, padding=1), ReLU(), MaxPool2d(2),
+        Conv2d(8, 16, 3, padding=1), ReLU(), MaxPool2d(2),
+        Flatten(),
+        Dense(16 * 7 * 7, len(CLASS_NAMES)),
+        Softmax(),
+    ])
+    if pretrained:
+        if not WEIGHTS_PATH.exists():
+            raise FileNotFoundError(
+                f"the trained weights {WEIGHTS_PATH} are missing; make them with "
+                "python -m cnnviz.train"
+            )
+        with np.load(WEIGHTS_PATH) as weights:
+            net.load_parameters(dict(weights))
+    return net
+
+
+def training_record() -> dict:
+    """How the shipped weights were made: seed, data, epochs, held-out accuracy, versions.
+
+    Examples
+    --------
+    >>> record = training_record()
+    >>> record["class_names"] == list(CLASS_NAMES)
+    True
+    >>> record["held_out"]["accuracy"] >= 0.95
+    True
+    """
+    return json.loads(RECORD_PATH.read_text())
+
+
+__all__ = ["CLASS_NAMES", "INPUT_SHAPE", "RECORD_PATH", "WEIGHTS_PATH", "shapes_cnn", "training_record"]

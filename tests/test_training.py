@@ -1,0 +1,233 @@
+"""Optimisers, the training loop, the training command and the shipped pretrained network."""
+
+import io
+import json
+
+import numpy as np
+import pytest
+
+from cnnviz.datasets import CLASS_NAMES, make_shapes
+from cnnviz.layers import Conv2d, Dense, Flatten, MaxPool2d, ReLU, Sequential, Softmax
+from cnnviz.pretrained import INPUT_SHAPE, RECORD_PATH, WEIGHTS_PATH, shapes_cnn, training_record
+from cnnviz.train import (
+    SGD, Adam, ProgressBar, evaluate, main, predict, progress_bar, train, train_shapes_cnn,
+    weights_digest,
+)
+
+
+# --------------------------------------------------------------------------- optimisers
+def test_sgd_momentum_follows_its_formula():
+    """v = momentum * v + g; w -= lr * v, over three steps."""
+    w = np.array([1.0, 2.0])
+    opt = SGD({"w": w}, lr=0.1, momentum=0.9)
+    grads = [np.array([1.0, -1.0]), np.array([0.5, 0.0]), np.array([-2.0, 1.0])]
+    expected, v = np.array([1.0, 2.0]), np.zeros(2)
+    for g in grads:
+        opt.step({"w": g})
+        v = 0.9 * v + g
+        expected = expected - 0.1 * v
+    np.testing.assert_allclose(w, expected)
+
+
+@pytest.mark.parametrize("name", ["sgd", "adam"])
+def test_optimisers_match_torch(name):
+    """SGD with momentum and Adam take the same steps as torch.optim."""
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed; skipping the comparison")
+    rng = np.random.default_rng(0)
+    w0 = rng.standard_normal((3, 2))
+    grads = [rng.standard_normal((3, 2)) * 10 ** k for k in (-2, 0, 1, 0)]
+    w = w0.copy()
+    tw = torch.tensor(w0.copy(), requires_grad=True)
+    if name == "sgd":
+        ours, ref = SGD({"w": w}, lr=0.05, momentum=0.8), torch.optim.SGD([tw], lr=0.05, momentum=0.8)
+    else:
+        ours, ref = Adam({"w": w}, lr=0.01), torch.optim.Adam([tw], lr=0.01)
+    for g in grads:
+        ours.step({"w": g})
+        tw.grad = torch.tensor(g)
+        ref.step()
+    np.testing.assert_allclose(w, tw.detach().numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_optimisers_reject_bad_settings():
+    """lr, momentum, betas and mismatched gradients are named with what is valid."""
+    w = {"w": np.zeros(2)}
+    with pytest.raises(ValueError, match=r"lr must be a positive number; got 0"):
+        SGD(w, lr=0)
+    with pytest.raises(ValueError, match=r"momentum must be a number from 0 up to \(not including\) 1; got 1"):
+        SGD(w, momentum=1)
+    with pytest.raises(ValueError, match=r"betas must be a pair of numbers from 0 up to \(not including\) 1; got \(0.9,\)"):
+        Adam(w, betas=(0.9,))
+    with pytest.raises(TypeError, match=r"params must be a non-empty dict of weight arrays"):
+        Adam({})
+    with pytest.raises(ValueError, match=r"grads must have the keys of params \['w'\]; got \['v'\]"):
+        Adam(w).step({"v": np.zeros(2)})
+
+
+# ------------------------------------------------------------------------- progress bar
+def test_progress_bar_text():
+    """The bar fills in proportion, and shows the count, the percentage and the text."""
+    assert progress_bar(0, 4, width=8) == "[........]   0/4   0%"
+    assert progress_bar(2, 4, width=8, text="loss 1.0") == "[####....]   2/4  50% loss 1.0"
+    assert progress_bar(4, 4, width=8) == "[########]   4/4 100%"
+
+
+def test_progress_bar_redraws_one_line():
+    """Each update starts with a carriage return; close ends the line; updates stop at total."""
+    out = io.StringIO()
+    bar = ProgressBar(2, file=out, width=4)
+    bar.update()
+    bar.update(5)
+    bar.close()
+    assert out.getvalue() == "\r[##..]   1/2  50%\r[####]   2/2 100%\n"
+
+
+# ----------------------------------------------------------------------------- training
+def small_cnn():
+    return Sequential([
+        Conv2d(1, 4, 3, padding=1), ReLU(), MaxPool2d(2), Flatten(), Dense(4 * 8 * 8, 4), Softmax(),
+    ])
+
+
+def test_training_lowers_the_loss_and_learns():
+    """Four short epochs of the shapes CNN more than halve the loss and beat chance by far."""
+    x, y, _ = make_shapes(256, seed=0)
+    net = shapes_cnn(pretrained=False).initialize(seed=0)
+    history = train(net, x, y, epochs=4, batch_size=16, seed=0)
+    assert len(history["loss"]) == 4 * 16
+    assert history["epoch_loss"][-1] < 0.5 * history["epoch_loss"][0]
+    assert evaluate(net, x, y) > 0.7
+
+
+def test_training_is_deterministic_given_the_seed():
+    """Same seed, same weights bit for bit; another seed, other weights."""
+    runs = [train_shapes_cnn(seed=s, epochs=1, train_size=64, held_out_size=8)[1] for s in (3, 3, 4)]
+    assert runs[0]["weights_sha256"] == runs[1]["weights_sha256"]
+    assert runs[0]["weights_sha256"] != runs[2]["weights_sha256"]
+
+
+def test_a_final_softmax_is_fused_into_the_loss():
+    """Training with a final Softmax updates the weights exactly as training on the logits does."""
+    x, y, _ = make_shapes(64, seed=1, size=16)
+    with_softmax = small_cnn().initialize(seed=0)
+    logits_only = Sequential(small_cnn().layers[:-1]).initialize(seed=0)
+    train(with_softmax, x, y, epochs=1, batch_size=16, seed=0)
+    train(logits_only, x, y, epochs=1, batch_size=16, seed=0)
+    for a, b in zip(with_softmax.parameters().values(), logits_only.parameters().values()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_train_reports_every_step_to_the_callback():
+    """The callback sees (step, epoch, loss) once per minibatch, steps counted across epochs."""
+    x, y, _ = make_shapes(40, seed=2, size=16)
+    seen = []
+    history = train(small_cnn().initialize(seed=0), x, y, epochs=2, batch_size=16, optimizer="sgd",
+                    callback=lambda step, epoch, loss: seen.append((step, epoch, loss)))
+    assert [(s, e) for s, e, _ in seen] == [(0, 0), (1, 0), (2, 0), (3, 1), (4, 1), (5, 1)]
+    assert [loss for *_, loss in seen] == history["loss"]
+
+
+def test_train_draws_a_progress_bar_when_asked():
+    """progress=<stream> draws one bar per epoch, ending at 100%."""
+    x, y, _ = make_shapes(32, seed=2, size=16)
+    out = io.StringIO()
+    train(small_cnn().initialize(seed=0), x, y, epochs=2, batch_size=16, progress=out)
+    lines = out.getvalue().rstrip("\n").split("\n")
+    assert len(lines) == 2
+    assert lines[0].split("\r")[-1].startswith("[" + "#" * 30 + "]   2/2 100% epoch 1/2 loss ")
+
+
+def test_train_rejects_bad_input():
+    """An uninitialised model, mismatched labels and unknown optimisers are explained."""
+    x, y, _ = make_shapes(8, seed=0, size=16)
+    with pytest.raises(ValueError, match=r"model has no weights yet: call model.initialize\(seed\)"):
+        train(small_cnn(), x, y)
+    net = small_cnn().initialize(seed=0)
+    with pytest.raises(ValueError, match=r"labels must have shape \(8,\), one per image; got \(7,\)"):
+        train(net, x, y[:7])
+    with pytest.raises(ValueError, match=r"optimizer must be one of 'adam', 'sgd'; got 'rmsprop'"):
+        train(net, x, y, optimizer="rmsprop")
+    with pytest.raises(TypeError, match=r"model must be a cnnviz Sequential; got \[\]"):
+        train([], x, y)
+
+
+def test_predict_and_evaluate_agree():
+    """evaluate is the fraction of predict's answers that match the labels, in any batch size."""
+    x, y, _ = make_shapes(30, seed=4, size=16)
+    net = small_cnn().initialize(seed=1)
+    labels = predict(net, x, batch_size=7)
+    np.testing.assert_array_equal(labels, predict(net, x))
+    assert evaluate(net, x, y, batch_size=4) == pytest.approx(np.mean(labels == y))
+
+
+# ------------------------------------------------------------------------------ command
+def test_command_writes_weights_and_a_record(tmp_path, capsys):
+    """python -m cnnviz.train writes an .npz that shapes_cnn loads and a JSON record of the run."""
+    out = tmp_path / "tiny.npz"
+    argv = ["--seed", "2", "--epochs", "1", "--train-size", "48", "--held-out-size", "40",
+            "--out", str(out), "--quiet"]
+    assert main(argv) == 0
+    record = json.loads(out.with_suffix(".json").read_text())
+    assert record["seed"] == 2 and record["epochs"] == 1 and record["train_size"] == 48
+    assert record["held_out"]["seed"] != record["seed"] and record["held_out"]["size"] == 40
+    assert record["numpy_version"] == np.__version__
+    assert {"train_seconds", "architecture", "total_params", "class_names"} <= set(record)
+    with np.load(out) as weights:
+        params = dict(weights)
+    assert all(v.dtype == np.float32 for v in params.values())
+    assert weights_digest(params) == record["weights_sha256"]
+    shapes_cnn(pretrained=False).load_parameters(params)
+    assert "held-out accuracy" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--epochs", "0"], r"--epochs must be a positive integer; got 0"),
+    (["--train-size", "-5"], r"--train-size must be a positive integer; got -5"),
+    (["--out", "weights.txt"], r"--out must be a path ending in .npz; got 'weights.txt'"),
+])
+def test_command_rejects_bad_arguments(argv, message, capsys):
+    """Bad command-line values stop with a usage error that names them."""
+    with pytest.raises(SystemExit):
+        main(argv)
+    assert pytest.importorskip("re").search(message, capsys.readouterr().err)
+
+
+# ---------------------------------------------------------------------- shipped weights
+def test_shipped_weights_are_small_and_match_their_record():
+    """The .npz is at most 200 KB, and its digest and architecture are the ones recorded."""
+    assert WEIGHTS_PATH.stat().st_size <= 200 * 1024
+    record = training_record()
+    with np.load(WEIGHTS_PATH) as weights:
+        assert weights_digest(dict(weights)) == record["weights_sha256"]
+    net = shapes_cnn()
+    assert record["total_params"] == net.num_params
+    assert [row["repr"] for row in record["architecture"]] == [repr(layer) for layer in net]
+    assert record["class_names"] == list(CLASS_NAMES)
+    assert record["held_out"]["accuracy"] >= 0.95
+    assert RECORD_PATH.exists()
+
+
+def test_pretrained_network_classifies_fresh_shapes():
+    """At least 95% right on 1,000 new images from a seed used neither in training nor in its check."""
+    record = training_record()
+    seed = 2024
+    assert seed not in (record["seed"], record["held_out"]["seed"])
+    images, labels, _ = make_shapes(1000, seed=seed, size=INPUT_SHAPE[-1])
+    assert evaluate(shapes_cnn(), images, labels) >= 0.95
+
+
+def test_pretrained_network_outputs_probabilities_for_one_image():
+    """One (1, 28, 28) image gives four probabilities that sum to 1."""
+    image = make_shapes(1, seed=9)[0][0]
+    probs = shapes_cnn().forward(image)
+    assert probs.shape == (len(CLASS_NAMES),)
+    assert probs.sum() == pytest.approx(1.0, abs=1e-6)
+
+
+def test_untrained_network_has_no_weights():
+    """shapes_cnn(pretrained=False) is the bare architecture, to initialise and train."""
+    net = shapes_cnn(pretrained=False)
+    assert net.parameters() == {}
+    assert net.summary(INPUT_SHAPE).total_params == 4388
+    with pytest.raises(TypeError, match=r"pretrained must be True or False; got 'yes'"):
+        shapes_cnn(pretrained="yes")
