@@ -103,9 +103,16 @@ def check_function(func, reference, cases, *, what):
             _fail(f"{what} returned None (did you forget `return`?)", expected.tolist(), None,
                   _short(args))
         got = np.asarray(got, dtype=float)
-        if got.shape != expected.shape or not np.allclose(got, expected):
-            _fail(f"{what} differs from cnnviz", expected.tolist() if expected.size <= 36 else
-                  f"shape {expected.shape}", got.tolist() if got.size <= 36 else f"shape {got.shape}",
+        if got.shape != expected.shape:
+            _fail(f"{what} returned the wrong shape", f"shape {expected.shape}",
+                  f"shape {got.shape}", _short(args))
+        if not np.allclose(got, expected):
+            bad = np.argwhere(~np.isclose(got, expected))
+            first = tuple(int(i) for i in bad[0])
+            small = expected.size <= 36
+            _fail(f"{what} differs from cnnviz in {len(bad)} value(s), the first at index {first}",
+                  np.round(expected, 6).tolist() if small else f"{expected[first]:g} at {first}",
+                  np.round(got, 6).tolist() if small else f"{got[first]:g} at {first}",
                   _short(args))
     print(f"Correct: {what} agrees with cnnviz on {len(cases)} cases.")
 
