@@ -1,0 +1,90 @@
+"""Exercises of notebook 06: pooling."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..checks import CheckError, check_array, check_number
+from ..layers import MaxPool2d
+from ..pooling import avg_pool2d, max_pool2d
+from ..shapes import pool_output_size
+
+
+def pooled_size(answer, size=28, kernel_size=3, stride=2):
+    """The output size (one side) of square max pooling, rounding down.
+
+    >>> pooled_size(13)
+    Correct: the pooled size for n=28, k=3, s=2 is 13.
+    >>> pooled_size(14)
+    Traceback (most recent call last):
+    ...
+    cnnviz.checks.CheckError: Not quite: the pooled size for n=28, k=3, s=2
+      expected: 13
+      got:      14
+    """
+    check_number(answer, pool_output_size(size, kernel_size, stride=stride),
+                 what=f"the pooled size for n={size}, k={kernel_size}, s={stride}")
+
+
+def _matrix(x):
+    return np.asarray(x, dtype=float)
+
+
+def max_pool_by_hand(answer, x, kernel_size=2, stride=1):
+    """A learner's max pooling of the 2-D matrix ``x``, worked out by hand.
+
+    >>> x = [[1, 9, 2, 4], [3, 5, 8, 0], [7, 2, 6, 1], [4, 0, 3, 5]]
+    >>> max_pool_by_hand([[9, 9, 8], [7, 8, 8], [7, 6, 6]], x)
+    Correct: your max-pooled matrix (2x2 window, stride 1) matches, shape (3, 3).
+    >>> max_pool_by_hand([[4.5, 6, 3.5], [4.25, 5.25, 3.75], [3.25, 2.75, 3.75]], x)
+    Traceback (most recent call last):
+    ...
+    cnnviz.checks.CheckError: Not quite: these are the means of the windows: that is average pooling; max pooling keeps the largest value of each window
+      expected: [[9.0, 9.0, 8.0], [7.0, 8.0, 8.0], [7.0, 6.0, 6.0]]
+      got:      [[4.5, 6.0, 3.5], [4.25, 5.25, 3.75], [3.25, 2.75, 3.75]]
+    """
+    x = _matrix(x)
+    what = f"your max-pooled matrix ({kernel_size}x{kernel_size} window, stride {stride})"
+    expected = max_pool2d(x[None], kernel_size, stride=stride)[0]
+    if answer is not ...:
+        means = avg_pool2d(x[None], kernel_size, stride=stride)[0]
+        try:
+            got = np.asarray(answer, dtype=float)
+        except (TypeError, ValueError):
+            got = None
+        if got is not None and got.shape == means.shape and np.allclose(got, means) \
+                and not np.allclose(got, expected):
+            raise CheckError(
+                "Not quite: these are the means of the windows: that is average pooling; max "
+                "pooling keeps the largest value of each window\n"
+                f"  expected: {expected.tolist()}\n  got:      {got.tolist()}")
+    check_array(answer, expected, what=what, inputs=f"{x.astype(int).tolist()}")
+
+
+def pool_params(answer, kernel_size=3, stride=2, channels=64):
+    """The number of parameters a max-pooling layer learns.
+
+    >>> pool_params(0)
+    Correct: the number of parameters of MaxPool2d(3, stride=2) on 64 channels is 0.
+    """
+    layer = MaxPool2d(kernel_size, stride=stride)
+    check_number(answer, layer.num_params,
+                 what=f"the number of parameters of MaxPool2d({kernel_size}, stride={stride}) on "
+                      f"{channels} channels")
+
+
+def winner_indices(answer, x, kernel_size=2, stride=2):
+    """The flat indices ``row * W + col`` of the winners, as ``return_indices`` gives them.
+
+    >>> x = [[1, 9, 2, 4], [3, 5, 8, 0], [7, 2, 6, 1], [4, 0, 3, 5]]
+    >>> winner_indices([[1, 6], [8, 10]], x)
+    Correct: the array of winner indices (2x2 window, stride 2) matches, shape (2, 2).
+    >>> winner_indices(..., x)
+    Not tried yet: replace ... with the array of winner indices (2x2 window, stride 2), then run this cell again.
+    """
+    x = _matrix(x)
+    _, indices = max_pool2d(x[None], kernel_size, stride=stride, return_indices=True)
+    check_array(answer, indices[0],
+                what=f"the array of winner indices ({kernel_size}x{kernel_size} window, "
+                     f"stride {stride})",
+                inputs=f"{x.astype(int).tolist()}")

@@ -1,0 +1,311 @@
+"""Notebook 06's explorers, driven headlessly as a learner would drive them."""
+
+import numpy as np
+import pytest
+
+import cnnviz
+from cnnviz.explorers.pooling import (
+    BENCHMARK, MAX_SHIFT, ShiftState, agreement_rgb, demo_feature_map, demo_matrix,
+    pool_state, pooling_explorer, shift_explorer, shift_state, size_line, winners_explorer,
+    winners_state,
+)
+from explorer_support import sweep
+
+FMAP = demo_feature_map()
+SMALL = np.array([[2., 8, 1, 0], [5, 3, 4, 6], [0, 1, 7, 2], [9, 4, 3, 5]])
+
+
+def test_demo_feature_map_is_a_relu_edge_map():
+    """The demo map is the ReLU of Sobel x on the 72x108 grey cat: non-negative, half zeros."""
+    grey = cnnviz.images.load_sample("chelsea", grayscale=True, size=(72, 108))
+    edges = cnnviz.correlate2d(grey, cnnviz.filters.SOBEL_X, padding=1, pad_mode="replicate")
+    assert FMAP.shape == (72, 108)
+    assert np.array_equal(FMAP, np.maximum(edges, 0))
+    assert 0.3 < (FMAP == 0).mean() < 0.7
+
+
+# ------------------------------------------------------------------------ pool_state
+@pytest.mark.parametrize("mode", ["max", "average"])
+@pytest.mark.parametrize("k,s,ceil", [(2, 2, False), (3, 2, False), (5, 3, True), (2, 8, True),
+                                      (7, 7, False), (4, 1, False)])
+def test_pool_state_matches_library(mode, k, s, ceil):
+    """The pooled map is cnnviz's max_pool2d/avg_pool2d, with pool_output_size's shape."""
+    state = pool_state(FMAP, mode=mode, kernel_size=k, stride=s, ceil_mode=ceil)
+    pool = cnnviz.max_pool2d if mode == "max" else cnnviz.avg_pool2d
+    expected = pool(FMAP[None], k, stride=s, ceil_mode=ceil)[0]
+    assert np.array_equal(state.pooled, expected)
+    assert state.pooled.shape == (cnnviz.pool_output_size(72, k, stride=s, ceil_mode=ceil),
+                                  cnnviz.pool_output_size(108, k, stride=s, ceil_mode=ceil))
+
+
+@pytest.mark.parametrize("k,s,ceil,row,col", [
+    (2, 2, False, 27, 40), (3, 2, False, 0, 0), (5, 3, True, 71, 107), (4, 4, True, 70, 105),
+    (2, 5, False, 13, 13),
+])
+def test_zoomed_window_explains_its_pooled_value(k, s, ceil, row, col):
+    """The zoom holds the window's pixels; its max (at the winner) or mean is the pooled value."""
+    for mode in ("max", "average"):
+        state = pool_state(FMAP, mode=mode, kernel_size=k, stride=s, ceil_mode=ceil,
+                           row=row, col=col)
+        r0, c0 = state.top_left
+        inside = FMAP[r0:r0 + k, c0:c0 + k]
+        assert np.array_equal(state.window[:inside.shape[0], :inside.shape[1]], inside)
+        assert np.isnan(state.window).sum() == k * k - inside.size
+        if mode == "max":
+            wr, wc = state.winner
+            assert state.window[wr, wc] == state.value == inside.max()
+            _, idx = cnnviz.max_pool2d(FMAP[None], k, stride=s, ceil_mode=ceil,
+                                       return_indices=True)
+            assert idx[0, state.out_row, state.out_col] == (r0 + wr) * 108 + (c0 + wc)
+        else:
+            assert state.winner is None
+            assert state.value == pytest.approx(inside.mean())
+
+
+def test_zoom_picks_the_window_over_the_chosen_pixel():
+    """With stride = window, pixel (row, col) lies in window (row // s, col // s)."""
+    state = pool_state(SMALL, row=3, col=0)
+    assert (state.out_row, state.out_col) == (1, 0) and state.value == 9
+    state = pool_state(FMAP, kernel_size=3, stride=3, row=40, col=50)
+    assert (state.out_row, state.out_col) == (13, 16)
+    r0, c0 = state.top_left
+    assert r0 <= 40 < r0 + 3 and c0 <= 50 < c0 + 3
+
+
+@pytest.mark.parametrize("n,k,s,ceil", [(72, 2, 2, False), (108, 5, 5, False), (5, 2, 2, True),
+                                        (72, 2, 8, True), (108, 3, 8, True), (7, 3, 1, False)])
+def test_size_line_ends_with_the_library_size(n, k, s, ceil):
+    """The worked-out formula ends with cnnviz.pool_output_size's answer."""
+    line = size_line(n, k, s, ceil_mode=ceil)
+    assert line.startswith("ceil((" if ceil else "floor((")
+    assert line.endswith(f" {cnnviz.pool_output_size(n, k, stride=s, ceil_mode=ceil)}")
+
+
+def test_size_line_explains_the_dropped_ceil_window():
+    """In ceil mode, a window that would start past the edge is named and removed."""
+    line = size_line(72, 2, 8, ceil_mode=True)
+    assert "ceil((72 - 2) / 8) + 1 = 10" in line
+    assert "window 10 would start at 72, outside the input: 9" in line
+
+
+def test_window_larger_than_the_map_is_explained():
+    """A window bigger than the map raises a plain sentence saying what would fit."""
+    with pytest.raises(ValueError, match=r"A 5x5 window is larger than the 4x6 map, so it fits "
+                                         r"nowhere: choose a window of at most 4x4\."):
+        pool_state(np.ones((4, 6)), kernel_size=5)
+    with pytest.raises(ValueError, match="mode must be one of 'max', 'average'; got 'min'"):
+        pool_state(SMALL, mode="min")
+
+
+# ------------------------------------------------------------------ pooling explorer
+def test_pooling_explorer_starts_on_the_strongest_response():
+    """By default the zoom shows the window holding the map's largest value."""
+    ex = pooling_explorer(FMAP)
+    assert ex.last_error is None and ex.message is None
+    assert ex.state.value == FMAP.max()
+    assert ex.state.pooled.shape == (36, 54)
+
+
+def test_kernel_slider_changes_state_picture_and_titles():
+    """A bigger window gives a smaller pooled map, a new picture and new titles."""
+    ex = pooling_explorer(FMAP)
+    before = ex.png
+    ex.set(kernel_size=4, stride=4)
+    assert ex.state.pooled.shape == (18, 27)
+    assert ex.png != before
+    assert ex.artists["titles"][1].get_text() == "max pooled: 18 x 27"
+    assert ex.artists["zoom"].get_array().shape[0] == 4 * max(24, 224 // 4)
+    assert ex.artists["pooled"].get_array().shape == (18, 27)
+    assert "floor((72 - 4) / 4) + 1 = 18" in ex.text.value
+
+
+def test_mode_toggle_switches_to_the_mean():
+    """Average pooling is never brighter than max pooling, and the winner outline hides."""
+    ex = pooling_explorer(FMAP)
+    pooled_max, png = ex.state.pooled, ex.png
+    ex.controls["mode"].value = "average"
+    assert np.all(ex.state.pooled <= pooled_max + 1e-12)
+    assert ex.state.pooled.mean() < pooled_max.mean()
+    assert not ex.artists["best"].get_visible()
+    assert ex.artists["titles"][2].get_text().startswith("one window: mean")
+    assert ex.png != png
+
+
+def test_ceil_mode_adds_a_partial_window():
+    """Ceil mode adds a last row/column of windows that hang over the edge."""
+    ex = pooling_explorer(FMAP, kernel_size=5, stride=5, row=71, col=107)
+    assert ex.state.pooled.shape == (14, 21)
+    ex.controls["ceil_mode"].value = True
+    assert ex.state.pooled.shape == (15, 22)
+    assert np.isnan(ex.state.window).any()
+    assert ex.artists["titles"][2].get_text().startswith("the 6 pixels inside the map")
+    assert "ceil((72 - 5) / 5) + 1 = 15" in ex.text.value
+
+
+def test_pooling_sweeps_every_control_without_error():
+    """Every value of every control gives a picture or an explanation, never an exception."""
+    ex = pooling_explorer(FMAP)
+    for name in ("mode", "ceil_mode", "kernel_size", "stride", "row", "col"):
+        control = ex.controls[name]
+        for value in sweep(control):
+            control.value = value
+            assert ex.last_error is None
+            assert ex.state is not None or ex.message
+    # Every pairing of the size controls, through the explorer's own compute and plot
+    # (without encoding a PNG each time): each one is a valid setting on this map.
+    for ceil in (False, True):
+        for k in sweep(ex.controls["kernel_size"]):
+            for s in sweep(ex.controls["stride"]):
+                values = dict(ex.values(), ceil_mode=ceil, kernel_size=k, stride=s)
+                state = ex.compute(**values)
+                ex.fig, ex.artists = ex.plot(state, ex.fig, ex.artists)
+                assert state.pooled.shape == ex.artists["pooled"].get_array().shape
+
+
+def test_small_map_explains_an_oversized_window():
+    """On a map smaller than the window, the figure shows the explanation instead."""
+    ex = pooling_explorer(np.arange(30.0).reshape(5, 6))
+    ex.controls["kernel_size"].value = 7
+    assert ex.state is None and ex.last_error is None
+    assert "larger than the 5x6 map" in ex.message
+    ex.controls["kernel_size"].value = 3
+    assert ex.state is not None and ex.message is None
+
+
+# ------------------------------------------------------------------------ shift demo
+@pytest.mark.parametrize("shift", range(MAX_SHIFT + 1))
+def test_shifted_map_is_real_pixels_moved_right(shift):
+    """The shifted crop equals the original moved right by `shift` columns: no wrap, no zeros."""
+    state = shift_state(FMAP, shift=shift)
+    assert state.original.shape == state.shifted.shape == (72, 108 - MAX_SHIFT)
+    width = state.original.shape[1]
+    assert np.array_equal(state.shifted[:, shift:], state.original[:, :width - shift])
+    assert np.array_equal(state.pooled, cnnviz.max_pool2d(state.original[None], 2)[0])
+
+
+def test_fraction_same_ignores_cells_zero_in_both():
+    """Cells that are zero in both maps are not counted; equal non-zero cells are."""
+    a = np.array([[0., 0, 1, 2]])
+    b = np.array([[0., 3, 1, 5]])
+    assert ShiftState.fraction_same(a, b) == pytest.approx(1 / 3)
+    rgb = agreement_rgb(a, b)
+    assert [tuple(c) for c in rgb[0]] == [(232, 232, 232), (230, 159, 0), (0, 114, 178),
+                                          (230, 159, 0)]
+
+
+def test_pooling_keeps_part_of_the_map_after_a_one_pixel_shift():
+    """After a 1-pixel shift no non-zero pixel keeps its value, but some pooled cells do."""
+    for k in (2, 3, 4):
+        state = shift_state(FMAP, shift=1, kernel_size=k)
+        assert state.same_before == 0.0
+        assert 0.1 < state.same_after < 0.6
+    assert shift_state(FMAP, shift=1, kernel_size=4).same_after > \
+        shift_state(FMAP, shift=1, kernel_size=2).same_after
+
+
+def test_shift_by_a_whole_window_moves_the_pooled_map():
+    """Shifting by exactly the window moves the pooled map by one cell (equivariance)."""
+    for k in (2, 3):
+        state = shift_state(FMAP, shift=k, kernel_size=k)
+        assert np.array_equal(state.pooled_shifted[:, 1:], state.pooled[:, :-1])
+
+
+def test_shift_state_refuses_a_big_shift():
+    """Shifts beyond the margin are refused with the valid range."""
+    with pytest.raises(ValueError, match="shift must be between 0 and 3 pixels; got 4"):
+        shift_state(FMAP, shift=4)
+
+
+def test_shift_slider_changes_picture_and_titles():
+    """Moving the shift slider updates the fractions in the titles and the picture."""
+    ex = shift_explorer(FMAP, shift=0)
+    assert ex.state.same_before == ex.state.same_after == 1.0
+    assert ex.artists["titles"][1][2].get_text() == "same (blue): 100%"
+    png = ex.png
+    ex.controls["shift"].value = 1
+    assert ex.artists["titles"][0][1].get_text() == "shifted 1 px right"
+    assert ex.artists["titles"][0][2].get_text() == "same (blue): 0%"
+    assert ex.artists["titles"][1][2].get_text() == f"same (blue): {ex.state.same_after:.0%}"
+    assert ex.png != png
+    assert "same value" in ex.text.value
+
+
+def test_shift_sweeps_every_control_without_error():
+    """Every shift and window size gives a picture."""
+    ex = shift_explorer(FMAP)
+    for shift in sweep(ex.controls["shift"]):
+        for k in sweep(ex.controls["kernel_size"]):
+            ex.set(shift=shift, kernel_size=k)
+            assert ex.last_error is None and ex.state is not None
+            assert ex.state.shift == shift and ex.state.kernel_size == k
+
+
+# ---------------------------------------------------------------------------- winners
+@pytest.mark.parametrize("k,s", [(2, 2), (2, 1), (3, 1), (3, 2), (3, 3), (4, 1)])
+def test_winner_indices_point_at_the_pooled_values(k, s):
+    """x.flat[indices] is the pooled map, and the win counts add up to the number of windows."""
+    x = demo_matrix()
+    state = winners_state(x, kernel_size=k, stride=s)
+    assert np.array_equal(x.ravel()[state.indices], state.pooled)
+    assert state.wins.sum() == state.pooled.size
+    assert np.array_equal(state.pooled, cnnviz.max_pool2d(x[None], k, stride=s)[0])
+
+
+def test_overlapping_windows_share_a_winner():
+    """With stride 1 the 7 of the 4x4 example wins all four windows around it."""
+    state = winners_state(SMALL, stride=1)
+    assert state.wins[2, 2] == 4
+    assert np.array_equal(winners_state(SMALL).indices, [[1, 7], [12, 10]])
+
+
+def test_window_slider_follows_kernel_and_stride():
+    """The window slider's range is the number of windows, and the blue box moves with it."""
+    ex = winners_explorer(demo_matrix())
+    assert ex.controls["window"].max == 8                 # 3x3 windows of 2x2 on 6x6
+    ex.controls["stride"].value = 1
+    assert ex.controls["window"].max == 24
+    ex.controls["window"].value = 7
+    assert ex.state.cell == (1, 2)
+    assert ex.artists["boxes"][0].get_x() == pytest.approx(1.5)
+    assert ex.artists["boxes"][0].get_y() == pytest.approx(0.5)
+    wr, wc = ex.state.winner
+    assert f"row {wr}, column {wc}" in ex.text.value
+    ex.controls["kernel_size"].value = 4                  # 3x3 windows: the value is clipped
+    assert ex.controls["window"].max == 8 and ex.state.window == ex.controls["window"].value
+    assert ex.last_error is None
+
+
+def test_window_slider_changes_only_the_outlines():
+    """Picking another window moves the outlines; the matrices are not redrawn."""
+    ex = winners_explorer(demo_matrix())
+    pictures = [im.get_array() for im in ex.artists["images"]]
+    png = ex.png
+    ex.controls["window"].value = 4
+    assert all(a is im.get_array() for a, im in zip(pictures, ex.artists["images"]))
+    assert ex.png != png
+    ex.controls["stride"].value = 1
+    assert ex.artists["images"][1].get_array() is not pictures[1]
+
+
+def test_winners_sweep_every_control_without_error():
+    """Every window size, stride and window gives a picture."""
+    ex = winners_explorer(demo_matrix())
+    for k in sweep(ex.controls["kernel_size"]):
+        for s in sweep(ex.controls["stride"]):
+            ex.set(kernel_size=k, stride=s, window=ex.controls["window"].max)
+            assert ex.last_error is None and ex.state is not None
+            assert ex.controls["window"].max == ex.state.pooled.size - 1
+            # the other windows through compute and plot, without encoding a PNG each time
+            for w in sweep(ex.controls["window"]):
+                state = ex.compute(**dict(ex.values(), window=w))
+                ex.fig, ex.artists = ex.plot(state, ex.fig, ex.artists)
+                assert state.window == w
+
+
+def test_benchmark_lists_every_explorer():
+    """BENCHMARK builds the three explorers of notebook 06 without error."""
+    assert [(nb, title) for nb, title, _ in BENCHMARK] == [
+        ("06", "pooling"), ("06", "shift by a pixel"), ("06", "pooling winners")]
+    for _, _, factory in BENCHMARK:
+        ex = factory()
+        assert ex.last_error is None and ex.state is not None and ex.png
