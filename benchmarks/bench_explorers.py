@@ -24,24 +24,12 @@ FLOOR_MS = 100.0
 
 def explorers():
     """(notebook, name, factory) for every explorer the notebooks show."""
-    from cnnviz.images import load_sample
-    from cnnviz.explorers import pixels
-
-    grey = load_sample("chelsea", grayscale=True)
-    rgb = load_sample("chelsea")
-    found = [
-        ("01", "pixel zoom", lambda: pixels.pixel_zoom(grey)),
-        ("01", "colour channels", lambda: pixels.channel_explorer(rgb)),
-    ]
-    for module_name, name in [("stepper", "stepper"), ("gallery", "gallery"), ("sizes", "sizes"),
-                              ("volume", "volume"), ("pooling", "pooling"),
-                              ("parameters", "parameters"), ("forward", "forward")]:
-        try:
-            module = __import__(f"cnnviz.explorers.{module_name}", fromlist=["BENCHMARK"])
-        except ImportError:
-            continue
-        # Each explorer module lists its explorers with default data in BENCHMARK.
-        for notebook, title, factory in getattr(module, "BENCHMARK", []):
+    found = []
+    for module_name in ["pixels", "stepper", "gallery", "sizes", "volume", "pooling", "parameters",
+                        "forward"]:
+        module = __import__(f"cnnviz.explorers.{module_name}", fromlist=["BENCHMARK"])
+        # Each explorer module lists its explorers with the notebook's data in BENCHMARK.
+        for notebook, title, factory in module.BENCHMARK:
             found.append((notebook, title, factory))
     return found
 

@@ -1,10 +1,25 @@
 """Interactive explorers for the notebooks: state functions, plot functions, widgets.
 
-Importing this package loads matplotlib (Agg canvas only) and, when an explorer
-is built, ipywidgets. The math stays in :mod:`cnnviz`.
+Importing this package loads matplotlib (Agg canvas only, no pyplot) and, when an
+explorer is built, ipywidgets. The math stays in :mod:`cnnviz`. Each topic has its
+own module, with the same three layers: a pure ``*_state`` function, a ``plot_*``
+function, and a factory that returns an :class:`Explorer`.
 """
 
 from ._base import Explorer, new_figure, render_png
+from .gallery import (
+    bilateral_vs_gaussian, border_modes, custom_kernel, kernel_gallery, median_vs_blur,
+    sobel_edges,
+)
 from .pixels import channel_explorer, pixel_zoom
+from .pooling import pooling_explorer, shift_explorer, winners_explorer
+from .sizes import size_explorer
 
-__all__ = ["Explorer", "new_figure", "render_png", "channel_explorer", "pixel_zoom"]
+__all__ = [
+    "Explorer", "new_figure", "render_png",
+    "pixel_zoom", "channel_explorer",
+    "kernel_gallery", "custom_kernel", "sobel_edges", "median_vs_blur", "bilateral_vs_gaussian",
+    "border_modes",
+    "size_explorer",
+    "pooling_explorer", "shift_explorer", "winners_explorer",
+]

@@ -833,3 +833,28 @@ __all__ = [
     "median_state", "median_vs_blur", "plot_bilateral", "plot_border", "plot_kernel_result",
     "plot_median", "plot_sobel", "sobel_edges", "sobel_state", "window_for",
 ]
+
+
+def _benchmark_photo():
+    from ..images import load_sample
+
+    return load_sample("chelsea", grayscale=True, size=(150, 225))
+
+
+def _benchmark_eye():
+    from ..images import load_sample
+
+    eye = load_sample("chelsea", grayscale=True)[50:170, 100:280]
+    rng = np.random.default_rng(0)
+    return np.clip(eye + rng.normal(0, 0.05, eye.shape), 0, 1).astype(np.float32)
+
+
+# The explorers at the sizes notebook 03 shows them (benchmarks/bench_explorers.py).
+BENCHMARK = [
+    ("03", "kernel gallery", lambda: kernel_gallery(_benchmark_photo())),
+    ("03", "custom kernel", lambda: custom_kernel(_benchmark_photo())),
+    ("03", "Sobel edges", lambda: sobel_edges(_benchmark_photo())),
+    ("03", "median vs blur", lambda: median_vs_blur(_benchmark_photo())),
+    ("03", "bilateral vs Gaussian", lambda: bilateral_vs_gaussian(_benchmark_eye(), probe=(82, 46))),
+    ("03", "border modes", lambda: border_modes(_benchmark_photo(), row=40, col=62)),
+]

@@ -217,3 +217,16 @@ def channel_explorer(rgb, *, row=None, col=None):
 
 __all__ = ["pixel_patch", "plot_pixel_patch", "pixel_zoom", "split_channel", "plot_channels",
            "channel_explorer", "PatchState", "ChannelState"]
+
+
+def _benchmark_image(grayscale):
+    from ..images import load_sample
+
+    return load_sample("chelsea", grayscale=grayscale)
+
+
+# The explorers as notebook 01 shows them (benchmarks/bench_explorers.py).
+BENCHMARK = [
+    ("01", "pixel zoom", lambda: pixel_zoom(_benchmark_image(True))),
+    ("01", "colour channels", lambda: channel_explorer(_benchmark_image(False))),
+]

@@ -589,3 +589,6 @@ def size_explorer(size=7, kernel_size=3, *, padding="valid", stride=1, dilation=
 
 __all__ = ["PADDING_MODES", "SizeState", "output_size_state", "padding_for", "plot_output_size",
            "size_explorer", "window_coverage", "grid_rgb"]
+
+# The explorer at the default settings notebook 04 opens with (benchmarks/bench_explorers.py).
+BENCHMARK = [("04", "output size", lambda: size_explorer(7, 3))]
