@@ -14,6 +14,7 @@ from .gallery import (
 from .pixels import channel_explorer, pixel_zoom
 from .pooling import pooling_explorer, shift_explorer, winners_explorer
 from .sizes import size_explorer
+from .volume import filter_stack_explorer, partial_sums_explorer
 
 __all__ = [
     "Explorer", "new_figure", "render_png",
@@ -21,5 +22,6 @@ __all__ = [
     "kernel_gallery", "custom_kernel", "sobel_edges", "median_vs_blur", "bilateral_vs_gaussian",
     "border_modes",
     "size_explorer",
+    "partial_sums_explorer", "filter_stack_explorer",
     "pooling_explorer", "shift_explorer", "winners_explorer",
 ]

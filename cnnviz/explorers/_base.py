@@ -211,6 +211,7 @@ class Explorer:
         self.message = None
         self.last_error = None
         self._held = False
+        self._hidden_axes = []
         self.timings = []
         self.png = b""
         self._message_text = fig.text(
@@ -270,12 +271,14 @@ class Explorer:
             self.state, self.message = None, f"Something went wrong: {err}"
             self.last_error = err
         if self.state is not None:
+            self._show_message(None)  # before plotting: a plot may hide axes of its own
             try:
                 self.fig, self.artists = self.plot(self.state, self.fig, self.artists)
             except Exception as err:
                 self.state, self.message = None, f"Something went wrong while drawing: {err}"
                 self.last_error = err
-        self._show_message(self.message)
+        if self.message is not None:
+            self._show_message(self.message)
         self.png = render_png(self.fig)
         self.image.value = self.png
         if self.caption is not None:
@@ -283,13 +286,19 @@ class Explorer:
         self.timings.append(time.perf_counter() - start)
 
     def _show_message(self, message):
-        for ax in self.fig.axes:
-            ax.set_visible(message is None)
+        """Hide the visible axes behind an explanation, or bring back exactly those axes."""
         if message is None:
+            for ax in self._hidden_axes:
+                ax.set_visible(True)
+            self._hidden_axes = []
             self._message_text.set_visible(False)
-        else:
-            self._message_text.set_text("\n".join(textwrap.wrap(message, 60)))
-            self._message_text.set_visible(True)
+            return
+        if not self._hidden_axes:
+            self._hidden_axes = [ax for ax in self.fig.axes if ax.get_visible()]
+        for ax in self._hidden_axes:
+            ax.set_visible(False)
+        self._message_text.set_text("\n".join(textwrap.wrap(message, 60)))
+        self._message_text.set_visible(True)
 
     # -- for tests and the notebook ----------------------------------------------
     def set(self, **values):

@@ -1,0 +1,188 @@
+"""Notebook 05's explorers, driven headlessly as a learner would drive them."""
+
+import numpy as np
+import pytest
+
+import cnnviz
+from cnnviz.explorers.volume import (
+    COLOUR_FILTERS, filter_stack, filter_stack_explorer, partial_sums, partial_sums_explorer,
+)
+from cnnviz.images import load_sample
+from explorer_support import sweep
+
+RGB = load_sample(size=(96, 144))
+
+
+@pytest.mark.parametrize("name", list(COLOUR_FILTERS))
+def test_partial_sums_add_up_to_conv2d(name):
+    """The three per-channel maps plus the bias are conv2d's output map, for every filter."""
+    state = partial_sums(RGB, name=name, bias=-0.35, row=10, col=20)
+    weight = COLOUR_FILTERS[name]
+    expected = cnnviz.conv2d(RGB, weight[None], np.array([-0.35]))[0]
+    np.testing.assert_allclose(state.output, expected, atol=1e-6)
+    np.testing.assert_allclose(state.partials.sum(axis=0) - 0.35, expected, atol=1e-6)
+
+
+def test_each_partial_is_one_slice_on_one_plane():
+    """Partial map c is slice c of the filter slid over colour plane c alone."""
+    state = partial_sums(RGB, name="red-green edge")
+    weight = COLOUR_FILTERS["red-green edge"]
+    for c in range(3):
+        np.testing.assert_allclose(state.partials[c], cnnviz.correlate2d(RGB[c], weight[c]),
+                                   atol=1e-6)
+    assert state.partials.shape == (3, 94, 142)
+
+
+def test_at_pixel_is_the_sum_spelled_out():
+    """The values at the chosen pixel are the partials there, and they add up to the output."""
+    state = partial_sums(RGB, name="redness", bias=0.2, row=75, col=82)
+    assert state.at_pixel.tolist() == state.partials[:, 75, 82].tolist()
+    assert state.at_pixel.sum() + 0.2 == pytest.approx(state.output[75, 82], abs=1e-6)
+    # The nose is red: the red part is positive, green and blue pull it down.
+    red, green, blue = state.at_pixel
+    assert red > 0 > green and blue < 0
+
+
+def test_blue_only_has_zero_red_and_green_parts():
+    """A filter whose red and green slices are zero gives exactly zero partial maps there."""
+    state = partial_sums(RGB, name="blue only")
+    assert not state.partials[:2].any()
+    np.testing.assert_allclose(state.output, RGB[2, 1:-1, 1:-1], atol=1e-6)
+
+
+def test_partial_sums_pixel_off_the_map_is_explained():
+    """A pixel outside the output map raises a ValueError naming the map's size."""
+    with pytest.raises(ValueError, match=r"the output map is 94x142, so the pixel must have "
+                                         r"row <= 93 and column <= 141; got row 94, column 0"):
+        partial_sums(RGB, name="redness", row=94, col=0)
+    with pytest.raises(ValueError, match="name must be one of 'redness'"):
+        partial_sums(RGB, name="purple")
+
+
+def test_channels_last_photo_is_rejected():
+    """An (H, W, 3) photo gets an error naming the expected layout."""
+    hwc = np.moveaxis(RGB, 0, -1)
+    with pytest.raises(ValueError, match=r"rgb must have 3 channels first, shape \(3, H, W\); "
+                                         r"got shape \(96, 144, 3\)"):
+        partial_sums(hwc, name="redness")
+    with pytest.raises(ValueError, match="rgb must have 3 channels first"):
+        filter_stack(hwc, filters=2)
+
+
+def test_filter_dropdown_changes_state_and_picture():
+    """Each filter of the dropdown gives its own state and its own picture."""
+    ex = partial_sums_explorer(RGB)
+    pngs = set()
+    for name in COLOUR_FILTERS:
+        ex.controls["name"].value = name
+        assert ex.state.name == name and ex.last_error is None
+        np.testing.assert_array_equal(ex.state.weight, COLOUR_FILTERS[name])
+        pngs.add(ex.png)
+    assert len(pngs) == len(COLOUR_FILTERS)
+
+
+def test_bias_slider_shifts_the_output_only():
+    """Moving the bias adds it to every output value; the partial maps stay the same."""
+    ex = partial_sums_explorer(RGB)
+    partials, output, before = ex.state.partials, ex.state.output, ex.png
+    ex.controls["bias"].value = 0.5
+    np.testing.assert_array_equal(ex.state.partials, partials)
+    np.testing.assert_allclose(ex.state.output, output + 0.5, atol=1e-6)
+    assert ex.png != before
+
+
+def test_pixel_sliders_move_marker_and_window():
+    """The row and column sliders move the circles on the maps and the window on the planes."""
+    ex = partial_sums_explorer(RGB)
+    before = ex.png
+    ex.set(row=5, col=7)
+    assert (ex.state.row, ex.state.col) == (5, 7)
+    xs, ys = ex.artists["marker"].get_data()
+    assert len(set(ys)) == 1 and np.diff(xs).tolist() == [144 + 29] * 3
+    assert xs[0] == 7 + 1                                  # one pixel in: the window's centre
+    window = ex.artists["windows"][0]
+    assert (window.get_x(), window.get_width()) == (7 - 0.5, 3)
+    assert ex.png != before
+    assert "row 5, column 7" in ex.text.value
+
+
+def test_partial_sums_sweeps_every_control_without_error():
+    """Every value of every control gives a picture or an explanation, never an exception."""
+    ex = partial_sums_explorer(RGB)
+    for name in ("name", "bias", "row", "col"):
+        control = ex.controls[name]
+        for value in sweep(control):
+            control.value = value
+            assert ex.last_error is None
+            assert ex.state is not None or ex.message
+    # The sliders stop at the last output pixel, so no setting needs an explanation.
+    ex.set(row=ex.controls["row"].max, col=ex.controls["col"].max)
+    assert ex.message is None and (ex.state.row, ex.state.col) == (93, 141)
+
+
+@pytest.mark.parametrize("k", [1, 2, 5, 8])
+def test_filter_stack_is_one_conv_layer(k):
+    """K filters give weight (K, 3, 3, 3), bias (K,) and output (K, 94, 142), as conv2d does."""
+    state = filter_stack(RGB, filters=k)
+    assert state.weight.shape == (k, 3, 3, 3) and state.bias.shape == (k,)
+    assert state.output.shape == (k, 94, 142)
+    np.testing.assert_allclose(state.output, cnnviz.conv2d(RGB, state.weight, state.bias),
+                               atol=1e-6)
+    assert state.params == k * (3 * 3 * 3 + 1)
+    # Map k of the stack is the map filter k gives alone.
+    last = partial_sums(RGB, name=state.names[-1])
+    np.testing.assert_allclose(state.output[-1], last.output, atol=1e-6)
+
+
+def test_filter_stack_rejects_impossible_counts():
+    """Zero filters, or more than the bank holds, get a plain-language error."""
+    with pytest.raises(ValueError, match="filters must be a positive integer; got 0"):
+        filter_stack(RGB, filters=0)
+    with pytest.raises(ValueError, match="there are 8 filters to choose from; got filters=9"):
+        filter_stack(RGB, filters=9)
+
+
+def test_filter_slider_grows_the_volume():
+    """Moving K changes the output shape, the caption and the picture."""
+    ex = filter_stack_explorer(RGB)
+    pngs = {ex.png}
+    for k in (1, 6, 8):
+        ex.controls["filters"].value = k
+        assert ex.state.output.shape == (k, 94, 142) and ex.last_error is None
+        assert f"<b>({k}, 94, 142)</b>" in ex.text.value
+        assert f"<b>{28 * k}</b>" in ex.text.value
+        pngs.add(ex.png)
+    assert len(pngs) == 4
+
+
+def test_unused_slots_stay_blank():
+    """With K = 1 only the first slot shows a map; the other slots are white, even after K = 8."""
+    ex = filter_stack_explorer(RGB, filters=1)
+    one = np.asarray(ex.artists["canvas"].image.get_array())
+    ex.controls["filters"].value = 8
+    eight = np.asarray(ex.artists["canvas"].image.get_array())
+    changed = np.any(one != eight, axis=-1)
+    # The extra seven maps (and their titles) fill in; where K = 1 showed the map, nothing moves.
+    assert changed.mean() > 0.3
+    white = np.all(one[..., :3] == 255, axis=-1)
+    assert white[changed].mean() > 0.9
+    # Back to K = 1: the seven maps are cleared again, not left over from before.
+    ex.controls["filters"].value = 1
+    assert np.array_equal(ex.artists["canvas"].image.get_array(), one)
+
+
+def test_filter_stack_sweeps_without_error():
+    """Every value of the K slider gives a picture, never an exception."""
+    ex = filter_stack_explorer(RGB)
+    for value in sweep(ex.controls["filters"]):
+        ex.controls["filters"].value = value
+        assert ex.last_error is None and ex.state is not None
+        assert len(ex.state.names) == value
+
+
+def test_colour_filters_are_read_only_and_3x3x3():
+    """Every filter of the bank spans the 3 colour channels and cannot be edited by accident."""
+    for name, weight in COLOUR_FILTERS.items():
+        assert weight.shape == (3, 3, 3), name
+        with pytest.raises(ValueError, match="read-only"):
+            weight[0, 0, 0] = 1.0
