@@ -14,11 +14,13 @@ from .gallery import (
 from .pixels import channel_explorer, pixel_zoom
 from .pooling import pooling_explorer, shift_explorer, winners_explorer
 from .sizes import size_explorer
+from .stepper import convolution_stepper, flip_explorer
 from .volume import filter_stack_explorer, partial_sums_explorer
 
 __all__ = [
     "Explorer", "new_figure", "render_png",
     "pixel_zoom", "channel_explorer",
+    "convolution_stepper", "flip_explorer",
     "kernel_gallery", "custom_kernel", "sobel_edges", "median_vs_blur", "bilateral_vs_gaussian",
     "border_modes",
     "size_explorer",

@@ -1,0 +1,281 @@
+"""Notebook 02's explorers and exercises, driven headlessly as a learner would drive them."""
+
+import numpy as np
+import pytest
+
+from cnnviz import convolve2d, correlate2d
+from cnnviz.checks import CheckError
+from cnnviz.exercises import nb02
+from cnnviz.explorers.stepper import (
+    EXAMPLES, FIVE_BY_FIVE, WORKED_INPUT, WORKED_KERNEL, convolution_step, convolution_stepper,
+    flip_comparison, flip_explorer, written_sum,
+)
+from cnnviz.filters import BOX_BLUR, EMBOSS, SHIFT, SOBEL_X, VERTICAL_EDGE
+from explorer_support import sweep
+
+NAMES = list(EXAMPLES)
+CORNER = np.zeros((6, 6))
+CORNER[2:, 3:] = 1
+
+
+# ------------------------------------------------------------------------- the state
+@pytest.mark.parametrize("step,total,text", [
+    (1, 19, "0×0 + 1×1 + 3×2 + 4×3 = 19"),
+    (2, 25, "1×0 + 2×1 + 4×2 + 5×3 = 25"),
+    (3, 37, "3×0 + 4×1 + 6×2 + 7×3 = 37"),
+    (4, 43, "4×0 + 5×1 + 7×2 + 8×3 = 43"),
+])
+def test_worked_example_steps(step, total, text):
+    """Each step of the worked example gives its output value and writes out its sum."""
+    state = convolution_step(WORKED_INPUT, WORKED_KERNEL, step=step)
+    assert state.total == total
+    assert state.sum_text == text
+    assert state.output[state.row, state.col] == total
+
+
+def test_steps_go_in_reading_order_and_fill_the_output():
+    """Step k computes cell divmod(k - 1, ow); cells of earlier steps count as done."""
+    for step in range(1, 10):
+        state = convolution_step(FIVE_BY_FIVE, VERTICAL_EDGE, step=step)
+        assert (state.row, state.col) == divmod(step - 1, 3)
+        assert state.done.sum() == step and state.done[state.row, state.col]
+        assert not state.done.flat[step:].any()
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("flip", [False, True])
+def test_every_step_agrees_with_cnnviz(name, flip):
+    """The sum of the products at every step is the library's output value there."""
+    image, kernel = EXAMPLES[name]
+    reference = convolve2d(image, kernel) if flip else correlate2d(image, kernel)
+    first = convolution_step(image, kernel, step=1, flip=flip)
+    assert np.array_equal(first.output, reference)
+    totals = [convolution_step(image, kernel, step=k, flip=flip).total
+              for k in range(1, first.n_steps + 1)]
+    np.testing.assert_allclose(np.reshape(totals, reference.shape), reference)
+
+
+def test_five_by_five_with_three_by_three_gives_three_by_three():
+    """A 5x5 input and a 3x3 kernel make a 3x3 feature map: 9 steps."""
+    state = convolution_step(FIVE_BY_FIVE, BOX_BLUR, step=1)
+    assert state.output.shape == (3, 3) and state.n_steps == 9
+
+
+def test_flip_rotates_the_kernel():
+    """With flip=True the sliding kernel is the given one rotated by 180 degrees."""
+    state = convolution_step(WORKED_INPUT, WORKED_KERNEL, step=1, flip=True)
+    assert np.array_equal(state.used_kernel, [[3, 2], [1, 0]])
+    assert state.sum_text == "0×3 + 1×2 + 3×1 + 4×0 = 5"
+    assert np.array_equal(state.output, [[5, 11], [23, 29]])
+
+
+def test_written_sum_brackets_negative_factors():
+    """Negative factors are bracketed, so '2×(-1)' cannot be misread as a subtraction."""
+    assert written_sum([[2, 5]], [[-1, 1]]) == "2×(-1) + 5×1 = 3"
+    assert written_sum([[0.5]], [[0.25]]) == "0.5×0.25 = 0.125"
+
+
+def test_kernel_larger_than_input_is_explained():
+    """A kernel that fits nowhere raises a ValueError saying how large it may be."""
+    with pytest.raises(ValueError,
+                       match=r"A 4x4 kernel does not fit inside a 3x3 input.*at most 3x3"):
+        convolution_step(WORKED_INPUT, np.ones((4, 4)), step=1)
+
+
+def test_missing_step_is_explained():
+    """A step past the last position names the valid range."""
+    with pytest.raises(ValueError, match=r"There is no step 5: .* so the steps go from 1 to 4"):
+        convolution_step(WORKED_INPUT, WORKED_KERNEL, step=5)
+    with pytest.raises(ValueError, match="step must be a positive integer; got 0"):
+        convolution_step(WORKED_INPUT, WORKED_KERNEL, step=0)
+
+
+# ------------------------------------------------------------------------ the stepper
+def test_step_slider_changes_state_and_picture():
+    """Moving the step slider moves the window, fills one more cell and redraws."""
+    ex = convolution_stepper()
+    before, box = ex.png, ex.artists["image"].box
+    assert (box.get_x(), box.get_y()) == (-0.5, -0.5)
+    ex.controls["step"].value = 4
+    assert (ex.state.row, ex.state.col, ex.state.total) == (1, 1, 43)
+    assert ex.state.done.all()
+    assert (box.get_x(), box.get_y()) == (0.5, 0.5)
+    assert ex.png != before
+
+
+def test_output_cells_fill_in_as_steps_go():
+    """The output picture differs between steps: a computed cell is no longer blank."""
+    ex = convolution_stepper()
+    pictures = []
+    for step in range(1, 5):
+        ex.controls["step"].value = step
+        pictures.append(ex.artists["output"].image.get_array().copy())
+    assert all(not np.array_equal(a, b) for a, b in zip(pictures, pictures[1:]))
+
+
+def test_play_drives_the_slider():
+    """The Play widget is linked to the step slider and shares its range."""
+    ex = convolution_stepper()
+    ex.play.value = 3
+    assert ex.controls["step"].value == 3 and ex.state.step == 3
+    ex.controls["example"].value = NAMES[3]
+    assert ex.play.max == ex.controls["step"].max == 16
+
+
+def test_example_dropdown_resets_the_slider_range():
+    """Each example sets the slider's last step; a step past it is pulled back inside."""
+    ex = convolution_stepper()
+    ex.set(example=NAMES[1], step=9)
+    assert ex.controls["step"].max == 9
+    ex.controls["example"].value = NAMES[0]
+    assert ex.controls["step"].max == 4 and ex.controls["step"].value == 4
+    assert ex.state.step == 4 and ex.message is None
+
+
+def test_flip_toggle_symmetric_and_edge_kernels():
+    """Flipping leaves a blur's output alone but swaps the signs of an edge kernel's output."""
+    ex = convolution_stepper(example=NAMES[2])
+    blur = ex.state.output.copy()
+    before = ex.png
+    ex.controls["flip"].value = True
+    np.testing.assert_allclose(ex.state.output, blur)
+    assert ex.png != before  # the kernel's title says it was rotated
+    ex.set(example=NAMES[1], flip=False)
+    edge = ex.state.output.copy()
+    ex.controls["flip"].value = True
+    np.testing.assert_allclose(ex.state.output, -edge)
+
+
+def test_stepper_sweeps_every_control_without_error():
+    """Every example, operation and step gives a picture, never an exception."""
+    ex = convolution_stepper()
+    for name in sweep(ex.controls["example"]):
+        ex.controls["example"].value = name
+        for flip in sweep(ex.controls["flip"]):
+            ex.controls["flip"].value = flip
+            for step in range(1, ex.controls["step"].max + 1):
+                ex.controls["step"].value = step
+                assert ex.last_error is None
+                assert ex.state is not None and ex.message is None
+
+
+def test_stepper_shows_an_impossible_custom_example_in_words():
+    """A kernel that fits nowhere is explained on the figure; a valid example brings it back."""
+    ex = convolution_stepper({"too big": (np.ones((2, 2)), np.ones((3, 3))),
+                              "fine": (WORKED_INPUT, WORKED_KERNEL)})
+    assert ex.state is None and ex.last_error is None
+    assert "does not fit inside a 2x2 input" in ex.message
+    assert not ex.artists  # nothing was ever drawn
+    panels = ("image", "kernel", "products", "output")
+    for _ in range(2):  # good, impossible, good again: the picture hides and comes back
+        ex.controls["example"].value = "fine"
+        assert ex.message is None and ex.state.total == 19
+        assert all(ex.artists[k].ax.get_visible() for k in panels)
+        ex.controls["example"].value = "too big"
+        assert ex.state is None and not any(ex.artists[k].ax.get_visible() for k in panels)
+
+
+# --------------------------------------------------------------------- flip explorer
+@pytest.mark.parametrize("kernel,relation", [
+    (BOX_BLUR, "same"), (VERTICAL_EDGE, "negated"), (SOBEL_X, "negated"),
+    (SHIFT, "different"), (EMBOSS, "different"),
+])
+def test_flip_comparison_relation(kernel, relation):
+    """Symmetric kernels agree, edge kernels swap signs, shift and emboss change."""
+    state = flip_comparison(CORNER, kernel)
+    assert state.relation == relation
+    assert np.array_equal(state.correlated, correlate2d(CORNER, kernel))
+    assert np.array_equal(state.convolved, convolve2d(CORNER, kernel))
+    if relation == "same":
+        np.testing.assert_allclose(state.convolved, state.correlated)
+    if relation == "negated":
+        np.testing.assert_allclose(state.convolved, -state.correlated)
+    if relation == "different":
+        assert not np.allclose(state.convolved, state.correlated)
+
+
+def test_flip_explorer_dropdown_changes_picture():
+    """Every kernel of the dropdown gives its own picture and no error."""
+    ex = flip_explorer(CORNER)
+    pngs = set()
+    for name in sweep(ex.controls["kernel"]):
+        ex.controls["kernel"].value = name
+        assert ex.last_error is None and ex.state.name == name
+        pngs.add(ex.png)
+    assert len(pngs) == len(ex.controls["kernel"].options)
+
+
+def test_flip_explorer_explains_a_kernel_too_big():
+    """A kernel larger than the input is explained on the figure."""
+    ex = flip_explorer(np.ones((2, 2)), {"Box blur": BOX_BLUR})
+    assert ex.state is None and ex.last_error is None
+    assert "larger than the 2x2 input" in ex.message
+
+
+# -------------------------------------------------------------------------- exercises
+def _loop_correlate(image, kernel):
+    image, kernel = np.asarray(image, float), np.asarray(kernel, float)
+    kh, kw = kernel.shape
+    out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(image[i:i + kh, j:j + kw] * kernel)
+    return out
+
+
+def test_exercise_accepts_a_correct_loop(capsys):
+    """A plain double loop passes the cross-correlation check on every case."""
+    nb02.cross_correlation(_loop_correlate)
+    nb02.true_convolution(lambda x, k: _loop_correlate(x, np.asarray(k)[::-1, ::-1]))
+    out = capsys.readouterr().out
+    assert "Correct: your cross-correlation agrees with cnnviz on 6 cases." in out
+    assert "Correct: your convolution agrees with cnnviz on 6 cases." in out
+
+
+def test_exercise_catches_a_loop_that_swaps_height_and_width():
+    """A loop that mixes up kh and kw passes square cases but fails on a non-square one."""
+    def swapped(image, kernel):
+        image, kernel = np.asarray(image, float), np.asarray(kernel, float)
+        kh, kw = kernel.shape
+        out = np.zeros((image.shape[0] - kw + 1, image.shape[1] - kh + 1))
+        for i in range(out.shape[0]):
+            for j in range(out.shape[1]):
+                out[i, j] = np.sum(image[i:i + kw, j:j + kh] * kernel.T)
+        return out
+
+    assert np.allclose(swapped(FIVE_BY_FIVE, BOX_BLUR), correlate2d(FIVE_BY_FIVE, BOX_BLUR))
+    with pytest.raises(CheckError, match=r"(?s)differs from cnnviz.*input: .*expected: .*got: "):
+        nb02.cross_correlation(swapped)
+
+
+def test_exercise_catches_a_flipped_kernel():
+    """Convolution passed off as cross-correlation fails on the worked example."""
+    with pytest.raises(CheckError, match=r"expected: \[\[19\.0, 25\.0\], \[37\.0, 43\.0\]\]"):
+        nb02.cross_correlation(convolve2d)
+
+
+def test_unfinished_exercises_only_remind(capsys):
+    """`...` and a body that returns None print a reminder instead of failing."""
+    def unfinished(image, kernel):
+        ...
+
+    nb02.cross_correlation(...)
+    nb02.cross_correlation(unfinished)
+    nb02.true_convolution(unfinished)
+    nb02.output_shape(..., (6, 9), (3, 4))
+    nb02.output_value(..., FIVE_BY_FIVE, VERTICAL_EDGE, 1, 0)
+    out = capsys.readouterr().out
+    assert out.count("Not tried yet") == 5
+
+
+def test_output_value_and_shape_checks():
+    """The by-hand checks accept the right answer and reject a near miss."""
+    expected = correlate2d(FIVE_BY_FIVE, VERTICAL_EDGE)[1, 0]
+    nb02.output_value(expected, FIVE_BY_FIVE, VERTICAL_EDGE, 1, 0)
+    with pytest.raises(CheckError, match=r"output\[1, 0\]"):
+        nb02.output_value(expected + 1, FIVE_BY_FIVE, VERTICAL_EDGE, 1, 0)
+    nb02.output_shape([4, 6], (6, 9), (3, 4))
+    with pytest.raises(CheckError, match=r"expected: \(4, 6\)"):
+        nb02.output_shape((6, 4), (6, 9), (3, 4))
+    with pytest.raises(CheckError, match="got:      'four by six'"):
+        nb02.output_shape("four by six", (6, 9), (3, 4))
