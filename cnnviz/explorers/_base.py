@@ -78,6 +78,16 @@ def _font(size):
     return ImageFont.truetype(font_manager.findfont("DejaVu Sans"), size)
 
 
+@functools.lru_cache(maxsize=32)
+def colour_table(cmap):
+    """The 256 RGB colours (uint8, read-only) of a matplotlib colour map, looked up once."""
+    from matplotlib import colormaps
+
+    table = colormaps[cmap](np.linspace(0, 1, 256), bytes=True)[:, :3]
+    table.setflags(write=False)
+    return table
+
+
 def matrix_rgb(values, *, cmap=GREY, vmin=None, vmax=None, fmt="{:g}", cell=28,
                numbers=True, mask=None):
     """Colour a matrix and print each value in its cell, as one RGB image.
@@ -100,14 +110,12 @@ def matrix_rgb(values, *, cmap=GREY, vmin=None, vmax=None, fmt="{:g}", cell=28,
     mask : ndarray of bool, optional
         Cells to leave blank (white, no number) where False.
     """
-    from matplotlib import colormaps
-
     values = np.asarray(values, dtype=float)
     h, w = values.shape
     lo = np.nanmin(values) if vmin is None else vmin
     hi = np.nanmax(values) if vmax is None else vmax
     scaled = (values - lo) / ((hi - lo) or 1.0)
-    colours = colormaps[cmap](np.clip(scaled, 0, 1), bytes=True)[..., :3]
+    colours = colour_table(cmap)[np.round(np.clip(np.nan_to_num(scaled), 0, 1) * 255).astype(np.intp)]
     if mask is not None:
         colours[~mask] = 255
     img = np.repeat(np.repeat(colours, cell, axis=0), cell, axis=1)
