@@ -16,11 +16,41 @@ class CheckError(AssertionError):
     """A learner's answer differs from the expected one."""
 
 
-def _not_tried(answer, what):
+def not_tried(answer, what):
+    """True, after a reminder, while ``answer`` is still ``...``."""
     if answer is ...:
         print(f"Not tried yet: replace ... with {what}, then run this cell again.")
         return True
     return False
+
+
+_RETURNS_NONE = ("Not tried yet: your function returns None. Write its body (and `return` "
+                 "the result), then run this cell again.")
+
+
+def function_tried(func, *example_args):
+    """Has the learner written ``func`` yet? False, after a reminder, while it is
+    ``...`` or a body that still returns None for ``example_args``.
+
+    An exception counts as tried: the check that follows shows it with its input.
+
+    >>> function_tried(lambda x: None, 1)
+    Not tried yet: your function returns None. Write its body (and `return` the result), then run this cell again.
+    False
+    >>> function_tried(lambda x: x + 1, 1)
+    True
+    """
+    if not_tried(func, "your function"):
+        return False
+    if callable(func):
+        try:
+            result = func(*example_args)
+        except Exception:  # reported, with its input, by the check that follows
+            return True
+        if result is None:
+            print(_RETURNS_NONE)
+            return False
+    return True
 
 
 def _fail(title, expected, got, inputs=None):
@@ -43,7 +73,7 @@ def check_number(answer, expected, *, what, tolerance=0.0):
       expected: 5
       got:      4
     """
-    if _not_tried(answer, what):
+    if not_tried(answer, what):
         return
     try:
         ok = abs(float(answer) - float(expected)) <= tolerance
@@ -61,7 +91,7 @@ def check_array(answer, expected, *, what, inputs=None, rtol=1e-6, atol=1e-9):
     >>> check_array([[19, 25], [37, 43]], np.array([[19, 25], [37, 43]]), what="the feature map")
     Correct: the feature map matches, shape (2, 2).
     """
-    if _not_tried(answer, what):
+    if not_tried(answer, what):
         return
     expected = np.asarray(expected)
     try:
@@ -88,7 +118,7 @@ def check_function(func, reference, cases, *, what):
     >>> check_function(lambda a, b: a + b, np.add, [(1, 2), (np.ones(2), np.ones(2))], what="add")
     Correct: add agrees with cnnviz on 2 cases.
     """
-    if _not_tried(func, "your function"):
+    if not_tried(func, "your function"):
         return
     if not callable(func):
         _fail(f"{what} should be a function", "a function", repr(func))
@@ -123,3 +153,6 @@ def _short(args):
         a = np.asarray(a)
         parts.append(str(a.tolist()) if a.size <= 16 else f"array of shape {a.shape}")
     return ", ".join(parts)
+
+
+_not_tried = not_tried  # older spelling, still used by an exercise module

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import CheckError, check_function, check_number
+from ..checks import CheckError, check_function, check_number, function_tried
 from ..convolution import convolve2d, correlate2d
 from ..shapes import conv_output_size
 
@@ -68,20 +68,7 @@ def _cases():
 
 def _tried(func):
     """False (after a reminder) while ``func`` is ``...`` or a body that returns None."""
-    if func is ...:
-        print(_REMINDER.format("your function"))
-        return False
-    if callable(func):
-        image, kernel = _cases()[0]
-        try:
-            result = func(image, kernel)
-        except Exception:  # noqa: BLE001 - check_function shows the error with its input
-            return True
-        if result is None:
-            print("Not tried yet: your function returns None. Write its body (and `return` "
-                  "the result), then run this cell again.")
-            return False
-    return True
+    return function_tried(func, *_cases()[0])
 
 
 def cross_correlation(func):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import _not_tried, check_array, check_number
+from ..checks import check_array, check_number, function_tried
 from ..convolution import correlate2d
 from ..filters import VERTICAL_EDGE, median_filter, shift, sobel_magnitude
 from ..images import shapes, step_edge
@@ -61,18 +61,14 @@ def sobel_by_hand(func):
       expected: 0 at (0, 0)
       got:      0.2 at (0, 0)
     """
-    if _not_tried(func, "your function"):
-        return
     # float64 inputs: cnnviz computes a float32 image in float32, with rounding of ~1e-7.
     cases = {"step_edge(8)": step_edge(8).astype(float),
              "shapes(16)": shapes(16).astype(float),
              "a random 6x7 image": np.random.default_rng(3).random((6, 7))}
+    if not function_tried(func, next(iter(cases.values())).copy()):
+        return
     for label, image in cases.items():
         got = func(image.copy())
-        if got is None:
-            print("Not tried yet: your function returns None. Write its body (and `return` "
-                  "the result), then run this cell again.")
-            return
         expected = sobel_magnitude(image)
         if np.shape(got) != expected.shape or not np.allclose(got, expected):
             check_array(got, expected, what="your edge strength", inputs=label)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numbers
 
-from ..checks import CheckError, check_function, check_number
+from ..checks import CheckError, check_function, check_number, function_tried
 from ..shapes import conv_output_size, same_padding
 
 
@@ -81,14 +81,7 @@ def output_size_function(func):
     """
     cases = [(7, 3, 1, 0), (7, 3, 2, 0), (6, 3, 1, 1), (8, 3, 2, 0), (227, 11, 4, 0),
              (224, 7, 2, 3)]
-    if callable(func):
-        try:
-            first = func(*cases[0])
-        except Exception:  # check_function below reports the error with its input
-            first = 0
-        if first is None:
-            print("Not tried yet: your function returns None. Write its body (and `return` the "
-                  "result), then run this cell again.")
-            return
+    if not function_tried(func, *cases[0]):
+        return
     check_function(func, lambda n, k, s, p: conv_output_size(n, k, stride=s, padding=p), cases,
                    what="your output_size")
