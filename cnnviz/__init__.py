@@ -15,7 +15,7 @@ from .layers import (
 )
 from .images import load_image
 from .losses import CrossEntropyLoss, cross_entropy, softmax
-from .params import conv2d_params, dense_params
+from .params import conv2d_params, dense_params, locally_connected_params
 from .pooling import avg_pool2d, max_pool2d
 from .shapes import conv_output_size, explain_output_size, pool_output_size, same_padding
 
@@ -26,7 +26,7 @@ __all__ = [
     "losses", "pretrained", "softmax",
     "AvgPool2d", "Conv2d", "Dense", "Flatten", "Linear", "MaxPool2d", "ReLU", "Sequential",
     "Softmax", "avg_pool2d", "conv2d", "conv2d_naive", "conv2d_params", "conv_output_size",
-    "convolve2d", "correlate2d", "dense_params", "explain_output_size", "filters", "images", "load_image",
+    "convolve2d", "correlate2d", "dense_params", "explain_output_size", "filters", "images", "load_image", "locally_connected_params",
     "max_pool2d", "models",
     "pad2d", "pool_output_size", "same_padding",
 ]

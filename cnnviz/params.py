@@ -52,3 +52,29 @@ def dense_params(in_features, out_features, *, bias=True) -> int:
     in_features = positive_int(in_features, "in_features")
     out_features = positive_int(out_features, "out_features")
     return out_features * (in_features + _check_bias(bias))
+
+
+def locally_connected_params(in_channels, out_channels, kernel_size, output_size, *, bias=True):
+    """Parameters of a locally connected layer: a convolution without weight sharing.
+
+    Every output position has its own ``out_channels`` filters of shape
+    ``(in_channels, k, k)`` and its own biases, so the count is the convolution's
+    times the number of positions: ``oh * ow * out_channels * (in_channels * k * k + bias)``.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    kernel_size : int or (int, int)
+    output_size : int or (int, int)
+        The output's height and width ``(oh, ow)``.
+
+    Examples
+    --------
+    >>> locally_connected_params(3, 96, 11, 55)        # AlexNet's first layer, unshared
+    105705600
+    >>> locally_connected_params(3, 6, 5, (28, 28), bias=False)
+    352800
+    """
+    oh, ow = int_pair(output_size, "output_size")
+    positions = oh * ow
+    return positions * conv2d_params(in_channels, out_channels, kernel_size, bias=bias)

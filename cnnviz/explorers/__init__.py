@@ -6,7 +6,8 @@ own module, with the same three layers: a pure ``*_state`` function, a ``plot_*`
 function, and a factory that returns an :class:`Explorer`.
 """
 
-from ._base import Explorer, new_figure, render_png
+from ._base import Explorer, TextLayer, new_figure, render_png
+from .parameters import model_share_explorer, parameter_calculator
 from .gallery import (
     bilateral_vs_gaussian, border_modes, custom_kernel, kernel_gallery, median_vs_blur,
     sobel_edges,
@@ -18,7 +19,8 @@ from .stepper import convolution_stepper, flip_explorer
 from .volume import filter_stack_explorer, partial_sums_explorer
 
 __all__ = [
-    "Explorer", "new_figure", "render_png",
+    "Explorer", "TextLayer", "new_figure", "render_png",
+    "parameter_calculator", "model_share_explorer",
     "pixel_zoom", "channel_explorer",
     "convolution_stepper", "flip_explorer",
     "kernel_gallery", "custom_kernel", "sobel_edges", "median_vs_blur", "bilateral_vs_gaussian",

@@ -25,6 +25,7 @@ import textwrap
 import time
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
@@ -72,10 +73,57 @@ def symmetric_limits(values, minimum=1e-12):
 
 
 @functools.lru_cache(maxsize=16)
-def _font(size):
+def font(pixels, family="DejaVu Sans"):
+    """A Pillow font of ``pixels`` height, from the fonts matplotlib ships (cached)."""
     from matplotlib import font_manager
 
-    return ImageFont.truetype(font_manager.findfont("DejaVu Sans"), size)
+    return ImageFont.truetype(font_manager.findfont(family), pixels)
+
+
+_font = font  # older name, kept while notebook 08's explorer moves to font()
+
+
+class TextLayer(Artist):
+    """Words drawn by Pillow and stamped onto the figure's canvas pixel for pixel.
+
+    Matplotlib rasterises text one glyph at a time, about a millisecond per label
+    here, so a figure with dozens of labels cannot redraw at slider speed; Pillow
+    draws the same words in well under a millisecond. The layer lives in an axes of
+    its own, so an Explorer hides it together with the plots when it shows an
+    explanation instead.
+    """
+
+    def __init__(self, fig):
+        super().__init__()
+        self.width, self.height = (fig.get_size_inches() * fig.dpi).round().astype(int)
+        self.px_per_pt = fig.dpi / 72
+        ax = fig.add_axes([0, 0, 1, 1], zorder=5)
+        ax.axis("off")
+        ax.add_artist(self)
+        self.rgba = np.zeros((self.height, self.width, 4), dtype=np.uint8)
+
+    def font(self, points, family="DejaVu Sans"):
+        """The Pillow font for a size in points at this figure's dpi."""
+        return font(round(points * self.px_per_pt), family)
+
+    def xy(self, fx, fy):
+        """Figure fractions (from the bottom left) to pixels (from the top left)."""
+        return fx * self.width, (1 - fy) * self.height
+
+    def paint(self, painter):
+        """``painter(ImageDraw)`` draws the words; they replace the previous ones."""
+        canvas = PILImage.new("RGBA", (int(self.width), int(self.height)), (255, 255, 255, 0))
+        painter(ImageDraw.Draw(canvas))
+        # Agg takes the rows bottom first.
+        self.rgba = np.ascontiguousarray(np.asarray(canvas)[::-1])
+        self.stale = True
+
+    def draw(self, renderer):
+        if not self.get_visible():
+            return
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, 0, 0, self.rgba)
+        gc.restore()
 
 
 @functools.lru_cache(maxsize=32)
@@ -126,7 +174,7 @@ def matrix_rgb(values, *, cmap=GREY, vmin=None, vmax=None, fmt="{:g}", cell=28,
     texts = [[fmt.format(v) for v in row] for row in values]
     longest = max(len(t) for row in texts for t in row)
     size = max(6, min(int(cell * 0.42), int(cell * 1.6 / max(longest, 1))))
-    font = _font(size)
+    pil_font = font(size)
     # Luminance of each cell decides black or white text.
     lum = colours @ np.array([0.299, 0.587, 0.114])
     for i in range(h):
@@ -135,7 +183,7 @@ def matrix_rgb(values, *, cmap=GREY, vmin=None, vmax=None, fmt="{:g}", cell=28,
                 continue
             colour = (255, 255, 255) if lum[i, j] < 128 else (0, 0, 0)
             draw.text(((j + 0.5) * cell, (i + 0.5) * cell), texts[i][j], fill=colour,
-                      font=font, anchor="mm")
+                      font=pil_font, anchor="mm")
     return np.asarray(pil)
 
 

@@ -38,10 +38,9 @@ from matplotlib.ticker import NullLocator
 
 from .._validate import nonnegative_int, one_of, positive_int
 from ..models import alexnet, example_classifier, lenet5, vgg16, vgg19
-from ..params import conv2d_params, dense_params
+from ..params import conv2d_params, dense_params, locally_connected_params
 from ..shapes import conv_output_size
-from ._base import Explorer, bare, new_figure
-from .sizes import _TextLayer
+from ._base import Explorer, TextLayer, bare, new_figure
 
 #: conv layers and their bars (colour-blind safe orange)
 CONV = "#e66100"
@@ -60,32 +59,6 @@ MAX_COUNT = 1e14
 
 
 # ------------------------------------------------------------------------ one layer
-def locally_connected_params(in_channels, out_channels, kernel_size, output_size, *, bias=True):
-    """Parameters of a locally connected layer: a convolution without weight sharing.
-
-    Every output position has its own ``out_channels`` filters of shape
-    ``(in_channels, k, k)`` and its own biases, so the count is the convolution's
-    times the number of positions: ``oh * ow * out_channels * (in_channels * k * k + bias)``.
-
-    Parameters
-    ----------
-    in_channels, out_channels : int
-    kernel_size : int or (int, int)
-    output_size : int or (int, int)
-        The output's height and width ``(oh, ow)``.
-
-    Examples
-    --------
-    >>> locally_connected_params(3, 96, 11, 55)        # AlexNet's first layer, unshared
-    105705600
-    >>> locally_connected_params(3, 6, 5, (28, 28), bias=False)
-    352800
-    """
-    oh, ow = (output_size, output_size) if np.isscalar(output_size) else output_size
-    positions = positive_int(oh, "output_size") * positive_int(ow, "output_size")
-    return positions * conv2d_params(in_channels, out_channels, kernel_size, bias=bias)
-
-
 @dataclass(frozen=True)
 class LayerCounts:
     """What a convolution layer on a square input produces and learns, and what two
@@ -362,7 +335,7 @@ def plot_layer_counts(state, fig=None, artists=None):
             ax_bars.spines[spine].set_visible(False)
         bars = ax_bars.barh(range(len(_ROWS)), [1] * len(_ROWS), height=0.42, left=1,
                             color=[colour for _, colour, _ in _ROWS], ec=_EDGE, lw=0.6)
-        words = _TextLayer(fig)
+        words = TextLayer(fig)
         artists = dict(ax_vol=ax_vol, ax_bars=ax_bars, padded=padded, faces=faces, rays=rays,
                        bars=list(bars), words=words)
 
@@ -577,7 +550,7 @@ def plot_model_share(state, fig=None, artists=None):
         for spine in ("top", "right"):
             ax.spines[spine].set_visible(False)
         bars = ax.barh(range(MAX_ROWS), [0] * MAX_ROWS, height=0.7, color=CONV)
-        artists = dict(ax=ax, bars=list(bars), words=_TextLayer(fig))
+        artists = dict(ax=ax, bars=list(bars), words=TextLayer(fig))
     ax = artists["ax"]
     n = len(state.rows)
     ax.set_ylim(max(n, 8) - 0.5, -0.5)
@@ -612,7 +585,7 @@ def model_share_explorer(model="VGG16"):
 
 
 __all__ = ["CONV", "DENSE", "LOCAL", "LayerCounts", "MAX_ROWS", "MODELS", "ModelShare",
-           "layer_counts", "locally_connected_params", "model_share", "model_share_explorer",
+           "layer_counts", "model_share", "model_share_explorer",
            "parameter_calculator", "plot_layer_counts", "plot_model_share"]
 
 BENCHMARK = [

@@ -9,21 +9,17 @@ input pixel, and the output-size formula with the numbers substituted.
 
 from __future__ import annotations
 
-import functools
 import textwrap
 from dataclasses import dataclass
 
 import numpy as np
-from matplotlib.artist import Artist
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Rectangle
-from PIL import Image as PILImage
-from PIL import ImageDraw, ImageFont
 
 from .._validate import nonnegative_int, positive_int
 from ..convolution import im2col, resolve_padding
 from ..shapes import conv_output_size, effective_kernel_size, explain_output_size, same_padding
-from ._base import Explorer, bare, new_figure, show_matrix, update_matrix
+from ._base import Explorer, TextLayer, bare, new_figure, show_matrix, update_matrix
 
 #: the padding choices of the dropdown; "custom" takes the number from the slider
 PADDING_MODES = ("valid", "same", "full", "custom")
@@ -292,55 +288,6 @@ def _heading(state):
             f"   \u2192   {state.out}x{state.out} output")
 
 
-@functools.lru_cache(maxsize=8)
-def _pil_font(family, pixels):
-    from matplotlib import font_manager
-
-    return ImageFont.truetype(font_manager.findfont(family), pixels)
-
-
-class _TextLayer(Artist):
-    """All the figure's words, drawn by Pillow and stamped onto the canvas pixel for pixel.
-
-    Matplotlib 3.11 rasterises text one glyph at a time from Python, so a formula of
-    a few hundred characters costs tens of milliseconds per frame; Pillow draws it
-    in well under one, and copying the finished pixels needs no resampling. The layer
-    lives in an axes of its own, so the Explorer hides it together with the plots
-    when it shows a message instead.
-    """
-
-    def __init__(self, fig):
-        super().__init__()
-        self.width, self.height = (fig.get_size_inches() * fig.dpi).round().astype(int)
-        self.px_per_pt = fig.dpi / 72
-        ax = fig.add_axes([0, 0, 1, 1], zorder=5)
-        ax.axis("off")
-        ax.add_artist(self)
-        self.rgba = np.zeros((self.height, self.width, 4), dtype=np.uint8)
-
-    def font(self, points, family="DejaVu Sans"):
-        return _pil_font(family, round(points * self.px_per_pt))
-
-    def xy(self, fx, fy):
-        """Figure fractions (from the bottom left) to pixels (from the top left)."""
-        return fx * self.width, (1 - fy) * self.height
-
-    def paint(self, painter):
-        """``painter(ImageDraw)`` draws the words; they replace the previous ones."""
-        canvas = PILImage.new("RGBA", (int(self.width), int(self.height)), (255, 255, 255, 0))
-        painter(ImageDraw.Draw(canvas))
-        # Agg takes the rows bottom first.
-        self.rgba = np.ascontiguousarray(np.asarray(canvas)[::-1])
-        self.stale = True
-
-    def draw(self, renderer):
-        if not self.get_visible():
-            return
-        gc = renderer.new_gc()
-        renderer.draw_image(gc, 0, 0, self.rgba)
-        gc.restore()
-
-
 _LEGEND = (
     ("square", _INPUT, "input"),
     ("square", _PADDING, "zero padding"),
@@ -414,7 +361,7 @@ def plot_output_size(state, fig=None, artists=None):
         out_lines = LineCollection([], colors=_LINES, linewidths=0.6)
         ax_out.add_collection(out_lines)
         cov = show_matrix(ax_cov, state.coverage, cmap=COVERAGE_CMAP, vmin=0)
-        words = _TextLayer(fig)
+        words = TextLayer(fig)
         artists = dict(grid=grid, lines=lines, border=border, window=window, dots=dots,
                        out_img=out_img, out_lines=out_lines, cov=cov, words=words,
                        axes=(ax_grid, ax_out, ax_cov))

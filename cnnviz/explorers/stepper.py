@@ -30,7 +30,7 @@ from ..convolution import convolve2d, correlate2d
 from ..filters import BOX_BLUR, KERNELS, VERTICAL_EDGE
 from ..images import step_edge
 from ._base import (
-    DIVERGING, GREY, Explorer, _font, bare, matrix_rgb, new_figure, symmetric_limits,
+    DIVERGING, GREY, Explorer, font, bare, matrix_rgb, new_figure, symmetric_limits,
 )
 
 #: outline of the window and of the output cell being computed (colour-blind safe orange)
@@ -111,7 +111,7 @@ BORDER = 150               # grey level of the lines between cells
 
 @functools.lru_cache(maxsize=256)
 def _text_width(text, size=TEXT_PX):
-    return int(np.ceil(_font(size).getlength(text)))
+    return int(np.ceil(font(size).getlength(text)))
 
 
 def _matrix_picture(values, cell, *, cmap, vmin, vmax, mask=None):
@@ -141,7 +141,7 @@ def _bar_picture(lo, hi, width):
     for frac, text in labels:
         x = margin + frac * (width - 2 * margin - 1)
         draw.line([x, 15, x, 17], fill=(0, 0, 0))
-        draw.text((x, 18), text, fill=(0, 0, 0), font=_font(11), anchor="mt")
+        draw.text((x, 18), text, fill=(0, 0, 0), font=font(11), anchor="mt")
     return np.asarray(img)
 
 
@@ -157,7 +157,7 @@ def _vertical_bar_picture(lo, hi, size):
     for frac, text in ((0.0, _num(lo)), (0.5, "0"), (1.0, _num(hi))):
         y = 6 + (1 - frac) * (height - 13)
         draw.line([11, y, 13, y], fill=(0, 0, 0))
-        draw.text((15, y), text, fill=(0, 0, 0), font=_font(11), anchor="lm")
+        draw.text((15, y), text, fill=(0, 0, 0), font=font(11), anchor="lm")
     return np.asarray(img)
 
 
@@ -185,7 +185,7 @@ def _text_picture(lines, size, *, align="left"):
     y = height / 2 - step * (len(lines) - 1) / 2
     x, anchor = (2, "lm") if align == "left" else (width / 2, "mm")
     for line in lines:
-        draw.text((x, y), line, fill=(0, 0, 0), font=_font(TEXT_PX), anchor=anchor)
+        draw.text((x, y), line, fill=(0, 0, 0), font=font(TEXT_PX), anchor=anchor)
         y += step
     return np.asarray(img)
 

@@ -37,7 +37,7 @@ from .. import filters
 from .._validate import as_array, nonnegative_int, one_of, positive_int
 from ..convolution import conv2d, correlate2d
 from ..params import conv2d_params
-from ._base import DIVERGING, Explorer, _font, matrix_rgb, new_figure, symmetric_limits
+from ._base import DIVERGING, Explorer, font, matrix_rgb, new_figure, symmetric_limits
 
 CHANNELS = ("red", "green", "blue")
 #: outline of the input window and of the chosen output pixel (colour-blind safe orange)
@@ -202,11 +202,11 @@ class _Canvas:
     def text(self, picture, x, y, text, *, anchor="md", size=TEXT_PX, mono=False):
         """Write ``text`` at layout point ``(x, y)``; ``anchor`` as in Pillow ("md": the
         middle of the first line's baseline sits on the point)."""
-        font = _mono(size) if mono else _font(size)
+        face = _mono(size) if mono else font(size)
         draw = ImageDraw.Draw(picture)
         px, py = self.px(x, y)
         for i, line in enumerate(text.split("\n")):
-            draw.text((px, py + i * LINE_PX), line, font=font, fill=BLACK, anchor=anchor)
+            draw.text((px, py + i * LINE_PX), line, font=face, fill=BLACK, anchor=anchor)
 
     def paste(self, picture, rgb, x, y):
         """Paste an RGB array with its centre at layout point ``(x, y)``."""
@@ -231,7 +231,7 @@ def _colour_bar(lo, hi, height, labels=None):
     for frac, label in zip((0.0, 0.5, 1.0), labels):
         y = 6 + frac * (height - 13)
         draw.line([10, y, 13, y], fill=(0, 0, 0, 255))
-        draw.text((15, y), label, font=_font(11), fill=(0, 0, 0, 255), anchor="lm")
+        draw.text((15, y), label, font=font(11), fill=(0, 0, 0, 255), anchor="lm")
     return bar
 
 
