@@ -275,7 +275,12 @@ class Explorer:
             bbox=dict(boxstyle="round,pad=0.8", fc="#fff8e1", ec="#b26a00"), zorder=10,
         )
         self._message_text.set_visible(False)
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="auto"))
+        # Shown at the figure's own pixel size (a stretched PNG looks blurred), but
+        # never wider than the notebook.
+        width = int(round(fig.get_figwidth() * fig.dpi))
+        self.image = widgets.Image(
+            format="png", layout=widgets.Layout(width=f"{width}px", max_width="100%", height="auto")
+        )
         self.text = widgets.HTML()
         boxes = list(self.controls.values())
         if columns:

@@ -231,7 +231,8 @@ def output_size_state(size, kernel_size, *, padding=0, stride=1, dilation=1, win
         raise ValueError(
             f"No window fits: {kernel} {needs} across, but the {n}x{n} input with padding "
             f"{p} is only {n} + 2*{p} = {n + 2 * p} wide. Use padding >= {-(-(span - n) // 2)}"
-            f"{', less dilation' if d > 1 else ''} or a smaller kernel."
+            f"{', less dilation' if d > 1 else ''} or a smaller kernel. (Stride {s} "
+            "cannot help: it only spaces out the windows, and not even one fits.)"
         )
     out = conv_output_size(n, k, stride=s, padding=p, dilation=d)
     if window >= out * out:
