@@ -154,5 +154,3 @@ def _short(args):
         parts.append(str(a.tolist()) if a.size <= 16 else f"array of shape {a.shape}")
     return ", ".join(parts)
 
-
-_not_tried = not_tried  # older spelling, still used by an exercise module

@@ -8,6 +8,7 @@ function, and a factory that returns an :class:`Explorer`.
 
 from ._base import Explorer, TextLayer, new_figure, render_png
 from .parameters import model_share_explorer, parameter_calculator
+from .forward import forward_explorer
 from .gallery import (
     bilateral_vs_gaussian, border_modes, custom_kernel, kernel_gallery, median_vs_blur,
     sobel_edges,
@@ -28,4 +29,5 @@ __all__ = [
     "size_explorer",
     "partial_sums_explorer", "filter_stack_explorer",
     "pooling_explorer", "shift_explorer", "winners_explorer",
+    "forward_explorer",
 ]

@@ -80,9 +80,6 @@ def font(pixels, family="DejaVu Sans"):
     return ImageFont.truetype(font_manager.findfont(family), pixels)
 
 
-_font = font  # older name, kept while notebook 08's explorer moves to font()
-
-
 class TextLayer(Artist):
     """Words drawn by Pillow and stamped onto the figure's canvas pixel for pixel.
 

@@ -1,0 +1,294 @@
+"""Notebook 08's explorer, driven headlessly as a learner would drive it."""
+
+import datetime
+import io
+import struct
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from cnnviz.datasets import CLASS_NAMES, draw_shape
+from cnnviz.explorers.forward import (
+    BENCHMARK, MAX_MAPS, demo_samples, forward_explorer, forward_pass, grid_cells, paint,
+    read_picture, uploaded_file,
+)
+from cnnviz.images import load_image
+from cnnviz.pretrained import INPUT_SHAPE, shapes_cnn
+from explorer_support import sweep
+
+NET = shapes_cnn()
+IMAGES, LABELS, _ = demo_samples()
+
+
+def png_bytes(image, mode="L"):
+    """Encode a Pillow image as PNG bytes, as a browser would upload them."""
+    buffer = io.BytesIO()
+    image.convert(mode).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def drawing(shape="circle", size=120):
+    """A dark outline on white paper, like a drawing made in a paint program."""
+    image = Image.new("L", (size, size), 255)
+    draw = ImageDraw.Draw(image)
+    m, s = size // 5, size - size // 5
+    if shape == "circle":
+        draw.ellipse((m, m, s, s), outline=0, width=size // 20)
+    else:
+        draw.rectangle((m, m, s, s), outline=0, width=size // 20)
+    return image
+
+
+def upload_value(content, name="drawing.png", kind="image/png"):
+    """What ipywidgets 8's FileUpload holds after a learner picks one file."""
+    return ({
+        "name": name, "type": kind, "size": len(content), "content": memoryview(content),
+        "last_modified": datetime.datetime(2024, 5, 1, tzinfo=datetime.timezone.utc),
+    },)
+
+
+def explorer():
+    return forward_explorer(NET, IMAGES, LABELS)
+
+
+def visible_maps(ex):
+    return sum(im.get_visible() for im in ex.artists["maps"])
+
+
+# --------------------------------------------------------------------------- the state
+def test_outputs_are_the_networks_outputs_and_shapes_match_the_summary():
+    """Every layer's output is Sequential.forward's, with the summary table's shape."""
+    summary = NET.summary(INPUT_SHAPE)
+    expected = NET.forward(IMAGES[3], return_all=True)
+    for layer, row in enumerate(summary.rows, 1):
+        state = forward_pass(NET, IMAGES[3], layer=layer)
+        assert state.name == row.name and state.shape == row.output_shape
+        assert state.params == row.params
+        np.testing.assert_array_equal(state.output, expected[layer - 1])
+
+
+def test_probabilities_sum_to_one_and_predict_the_drawn_shape():
+    """The last output is a probability per class, and clean shapes are recognised."""
+    for name in CLASS_NAMES:
+        state = forward_pass(NET, draw_shape(name), layer=9)
+        assert state.probabilities.sum() == pytest.approx(1.0)
+        assert state.prediction == name
+
+
+def test_parameter_notes_explain_the_counts():
+    """The caption's arithmetic for conv and dense layers gives the summary's counts."""
+    conv = forward_pass(NET, IMAGES[0], layer=4)
+    assert conv.params_note == "16 filters x (8 x 3 x 3 = 72 weights) + 16 biases"
+    assert 16 * 72 + 16 == conv.params == 1168
+    assert forward_pass(NET, IMAGES[0], layer=2).params_note == "nothing to learn"
+    assert forward_pass(NET, IMAGES[0], layer=6).note.endswith("Here 14x14 becomes 7x7.")
+
+
+def test_bright_pictures_are_inverted_only_when_asked():
+    """A mostly bright image is turned into 1 - image, unless invert is False."""
+    bright = 1.0 - IMAGES[0, 0]
+    state = forward_pass(NET, bright, layer=1)
+    assert state.inverted
+    np.testing.assert_allclose(state.image, IMAGES[0, 0], atol=1e-6)
+    assert not forward_pass(NET, bright, layer=1, invert=False).inverted
+    assert not forward_pass(NET, IMAGES[0, 0], layer=1).inverted
+
+
+def test_impossible_inputs_are_explained():
+    """A missing layer, a colour image or a wrong size get plain-language errors."""
+    with pytest.raises(ValueError, match="this network has 9 layers: pick a layer from 1 to 9; got 12"):
+        forward_pass(NET, IMAGES[0], layer=12)
+    with pytest.raises(ValueError, match=r"grey image with one channel; got shape \(3, 28, 28\)"):
+        forward_pass(NET, np.zeros((3, 28, 28)), layer=1)
+    with pytest.raises(ValueError, match="the network cannot take this image: layer 8, Dense"):
+        forward_pass(NET, np.zeros((32, 32)), layer=1)
+
+
+def test_grid_cells_stay_inside_the_box_without_overlapping():
+    """Each number of maps gets square cells inside the box that do not overlap."""
+    box = (225, 54, 318, 300)
+    for n in range(1, MAX_MAPS + 1):
+        cells = grid_cells(n, box)
+        assert len(cells) == n
+        for x, y, w, h in cells:
+            assert w == pytest.approx(h)
+            assert box[0] <= x and x + w <= box[0] + box[2] + 1e-9
+            assert box[1] <= y and y + h <= box[1] + box[3] + 1e-9
+        for i, (x1, y1, w1, _) in enumerate(cells):
+            for x2, y2, _, _ in cells[i + 1:]:
+                assert abs(x1 - x2) >= w1 - 1e-9 or abs(y1 - y2) >= w1 - 1e-9
+
+
+# -------------------------------------------------------------------------- the widget
+def test_layer_slider_shows_each_layers_maps():
+    """Stepping through the layers shows as many maps as channels (up to 16), then none."""
+    ex = explorer()
+    expected = {1: 8, 2: 8, 3: 8, 4: 16, 5: 16, 6: 16, 7: 0, 8: 0, 9: 0}
+    pictures = set()
+    for layer, maps in expected.items():
+        ex.controls["layer"].value = layer
+        assert ex.state.layer == layer and ex.last_error is None
+        assert visible_maps(ex) == maps
+        if maps:                                          # the last cell shows the last map
+            np.testing.assert_array_equal(ex.artists["maps"][maps - 1].get_array(),
+                                          paint(ex.state.output[maps - 1], *ex.artists["scale"]))
+        pictures.add(ex.png)
+    assert len(pictures) == len(expected)
+
+
+def test_conv_maps_use_a_diverging_scale_centred_on_zero():
+    """Conv outputs are signed (diverging, symmetric); ReLU outputs are grey from 0."""
+    ex = explorer()
+    ex.controls["layer"].value = 4
+    cmap, low, high = ex.artists["scale"]
+    assert cmap == "RdBu_r" and low == -high
+    assert high == pytest.approx(np.abs(ex.state.output).max())
+    # A zero in a conv map is painted the diverging map's middle colour: near white.
+    assert paint(np.zeros(1), cmap, low, high)[0, :3].min() > 240
+    ex.controls["layer"].value = 5
+    cmap, low, high = ex.artists["scale"]
+    assert cmap == "gray" and low == 0 and high == pytest.approx(ex.state.output.max())
+
+
+def test_flatten_is_drawn_as_one_row_per_channel():
+    """At Flatten the maps disappear and a 16 x 49 strip shows the 784 numbers in order."""
+    ex = explorer()
+    ex.controls["layer"].value = 7
+    assert visible_maps(ex) == 0 and ex.artists["strip"].get_visible()
+    strip = ex.artists["strip"].get_array()
+    assert strip.shape == (16, 49, 4)
+    channel_5 = ex.state.outputs[5][5].ravel()                 # MaxPool2d-6's map 5, row by row
+    np.testing.assert_array_equal(ex.state.output[5 * 49:6 * 49], channel_5)
+    np.testing.assert_array_equal(strip[5], paint(channel_5, *ex.artists["scale"]))
+
+
+def test_score_bars_follow_the_logits():
+    """At Dense the bars' heights are proportional to the scores and point up or down."""
+    ex = explorer()
+    ex.controls["layer"].value = 8
+    scores = ex.state.output
+    heights = [path.vertices[2, 1] - path.vertices[0, 1] for path in ex.artists["scores"].get_paths()]
+    assert len(heights) == 4
+    ratio = np.array(heights) / np.abs(scores)
+    np.testing.assert_allclose(ratio, ratio[0])
+    tops = [path.vertices[0, 1] for path in ex.artists["scores"].get_paths()]
+    base = min(tops[k] for k in range(4) if scores[k] < 0)   # negative bars start at zero
+    assert all((tops[k] < base) == (scores[k] > 0) for k in range(4))
+
+
+def test_probability_bars_always_show_the_prediction():
+    """The probability bars' lengths follow the probabilities on every layer."""
+    ex = explorer()
+    for layer in (1, 7, 9):
+        ex.controls["layer"].value = layer
+        paths = ex.artists["probs"].get_paths()[4:]           # the first four are tracks
+        widths = np.array([p.vertices[1, 0] - p.vertices[0, 0] for p in paths])
+        np.testing.assert_allclose(widths / widths.sum(), ex.state.probabilities, atol=1e-6)
+
+
+def test_sample_slider_changes_the_input_and_the_caption():
+    """Each sample is fed to the network, and the caption names its true class."""
+    ex = explorer()
+    ex.controls["sample"].value = 11
+    np.testing.assert_array_equal(ex.state.image, IMAGES[11, 0])
+    assert ex.state.label == LABELS[11]
+    assert f"the true class is {CLASS_NAMES[LABELS[11]]}" in ex.text.value
+    assert "Output shape <b>(8, 28, 28)</b>" in ex.text.value
+    assert "<b>80 parameters</b>" in ex.text.value
+
+
+def test_every_control_value_gives_a_picture_or_an_explanation():
+    """Sweeping every control never raises; each setting shows a state or a message."""
+    ex = explorer()
+    for name, control in ex.controls.items():
+        for value in sweep(control):
+            control.value = value
+            assert ex.last_error is None, (name, value)
+            assert ex.state is not None or ex.message
+    ex.set(source="upload")
+    assert ex.state is None and ex.message.startswith("No picture yet")
+
+
+def test_uploading_a_drawing_switches_to_it_and_inverts_it():
+    """A dark drawing on white is decoded to 28x28, inverted, and classified."""
+    ex = explorer()
+    before = ex.png
+    content = png_bytes(drawing("circle"))
+    ex.upload.value = upload_value(content)
+    assert ex.last_error is None and ex.message is None
+    assert ex.controls["source"].value == "upload" and ex.controls["sample"].disabled
+    assert ex.state.source == "your picture" and ex.state.inverted
+    expected = 1.0 - load_image(content, grayscale=True, size=28)
+    np.testing.assert_allclose(ex.state.image, expected, atol=1e-6)
+    assert ex.state.prediction == "circle"
+    assert "was mostly bright, so it was inverted" in ex.text.value
+    assert ex.png != before
+    ex.controls["invert"].value = False
+    assert not ex.state.inverted
+
+
+def test_uploading_a_colour_picture_makes_it_grey():
+    """A colour JPEG becomes one grey 28x28 channel."""
+    image = drawing("square").convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG")
+    ex = explorer()
+    ex.upload.value = upload_value(buffer.getvalue(), "photo.jpg", "image/jpeg")
+    assert ex.state.image.shape == (28, 28) and ex.state.inverted
+    assert 0 <= ex.state.image.min() and ex.state.image.max() <= 1
+
+
+def test_a_file_that_is_not_a_picture_becomes_a_message():
+    """A garbage upload is explained on the figure; the samples still work afterwards."""
+    ex = explorer()
+    ex.upload.value = upload_value(b"\x00\x01 definitely not a PNG", "notes.txt", "text/plain")
+    assert ex.last_error is None and ex.state is None
+    assert ex.message.startswith("'notes.txt' is not a picture that Pillow can read")
+    assert ex.artists["canvas"].get_visible() is False
+    ex.controls["layer"].value = 5                       # still a message, never a traceback
+    assert ex.state is None and ex.last_error is None
+    ex.controls["source"].value = "sample"
+    assert ex.state is not None and ex.message is None
+    assert not ex.controls["sample"].disabled
+
+
+def test_a_huge_picture_is_refused_before_decoding():
+    """A file whose header claims 90 million pixels is refused with a plain message."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header_only = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 10000, 9000, 8, 0, 0, 0, 0))
+                   + chunk(b"IEND", b""))
+    ex = explorer()
+    ex.upload.value = upload_value(header_only, "huge.png")
+    assert ex.state is None and ex.last_error is None
+    assert ex.message == ("'huge.png' is too large to load safely (more than 50,000,000 pixels). "
+                          "Choose a smaller picture.")
+
+
+def test_an_empty_upload_changes_nothing():
+    """Clearing the upload widget keeps the current picture."""
+    ex = explorer()
+    ex.upload.value = upload_value(png_bytes(drawing()))
+    ex.upload.value = ()
+    assert ex.state.source == "your picture" and ex.message is None
+
+
+def test_uploaded_file_and_read_picture():
+    """The helpers take the last uploaded file and refuse empty or broken files."""
+    content = png_bytes(drawing())
+    assert uploaded_file(upload_value(content)) == ("drawing.png", content)
+    assert read_picture(content).shape == (28, 28)
+    with pytest.raises(ValueError, match="'empty.png' is empty"):
+        read_picture(b"", name="empty.png")
+    with pytest.raises(ValueError, match="'half.png' looks like a picture but could not be decoded"):
+        read_picture(content[:20], name="half.png")
+
+
+def test_benchmark_builds_the_explorer():
+    """BENCHMARK lists notebook 08's explorer, and its factory builds without error."""
+    assert [(nb, title) for nb, title, _ in BENCHMARK] == [("08", "a full forward pass")]
+    ex = BENCHMARK[0][2]()
+    assert ex.state is not None and ex.last_error is None
