@@ -43,9 +43,22 @@ def test_only_widget_cells_ignore_output(path):
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        has_widget = any(nbtools.WIDGET_MIME in o.get("data", {}) for o in cell.outputs)
+        has_widget = any(nbtools.is_widget_output(o) for o in cell.outputs)
         tagged = nbtools.IGNORE_TAG in cell.metadata.get("tags", [])
         assert has_widget == tagged, cell.source[:60]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_widget_outputs_are_stored_as_pictures(path):
+    """A stored widget output has a PNG to show and no live view that would need its kernel."""
+    nb = nbformat.read(path, as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    widgets = [o for o in outputs if nbtools.is_widget_output(o)]
+    assert widgets, "every notebook has at least one explorer"
+    for out in outputs:
+        assert nbtools.WIDGET_MIME not in out.get("data", {})
+    for out in widgets:
+        assert "image/png" in out["data"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

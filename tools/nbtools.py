@@ -12,7 +12,8 @@ line commented), which diff and review well. This script turns them into
     python tools/nbtools.py check        # exit 1 if anything above is stale
 
 Every step is safe to re-run. Cells whose output is a live widget are tagged
-``nbval-ignore-output`` (they still run under nbval); no other cell is.
+``nbval-ignore-output`` (they still run under nbval); no other cell is. Their
+stored output is the widget's static picture (see ``store_widget_outputs``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ README = ROOT / "README.md"
 NAV_TAG = "navigation"
 IGNORE_TAG = "nbval-ignore-output"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+WIDGET_FLAG = "cnnviz_widget"  # output metadata: this output was a live widget
 README_START = "<!-- notebooks:start -->"
 README_END = "<!-- notebooks:end -->"
 KERNEL = "python3"
@@ -176,13 +178,31 @@ def navigate(paths=None, *, write=True):
 
 
 # -------------------------------------------------------------------------- execution
-def tag_widget_cells(nb):
-    """Tag exactly the cells that show a live widget with nbval-ignore-output."""
+def is_widget_output(output):
+    """Did this output show a live widget when the notebook was executed?"""
+    return WIDGET_MIME in output.get("data", {}) or output.get("metadata", {}).get(WIDGET_FLAG, False)
+
+
+def store_widget_outputs(nb):
+    """Keep a widget's static picture, drop its live view, and tag its cell.
+
+    A stored widget view points at a model that exists only in the kernel that
+    made it: JupyterLab would show "model not found" until the cell runs again,
+    and the random model id would change on every execution. The static PNG the
+    explorers add shows instead, in JupyterLab and on GitHub alike. Exactly these
+    cells are tagged nbval-ignore-output.
+    """
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
         tags = [t for t in cell.metadata.get("tags", []) if t != IGNORE_TAG]
-        if any(WIDGET_MIME in out.get("data", {}) for out in cell.get("outputs", [])):
+        widget = False
+        for out in cell.get("outputs", []):
+            if is_widget_output(out):
+                widget = True
+                out.get("data", {}).pop(WIDGET_MIME, None)
+                out.setdefault("metadata", {})[WIDGET_FLAG] = True
+        if widget:
             tags.append(IGNORE_TAG)
         if tags:
             cell.metadata["tags"] = tags
@@ -202,7 +222,7 @@ def execute(paths=None, timeout=600):
         )
         client.execute()
         nb.metadata.pop("widgets", None)
-        tag_widget_cells(nb)
+        store_widget_outputs(nb)
         nbformat.write(nb, path)
         print(f"executed {path.relative_to(ROOT)}")
 
