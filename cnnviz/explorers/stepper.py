@@ -627,3 +627,16 @@ __all__ = [
     "convolution_step", "convolution_stepper", "flip_comparison", "flip_explorer",
     "plot_convolution_step", "plot_flip_comparison", "written_sum",
 ]
+
+
+def _corner_image():
+    corner = np.zeros((6, 6))
+    corner[2:, 3:] = 1
+    return corner
+
+
+# The explorers as notebook 02 shows them (benchmarks/bench_explorers.py).
+BENCHMARK = [
+    ("02", "convolution stepper", lambda: convolution_stepper()),
+    ("02", "cross-correlation vs convolution", lambda: flip_explorer(_corner_image(), kernel="Vertical edge")),
+]
