@@ -292,3 +292,14 @@ def test_benchmark_builds_the_explorer():
     assert [(nb, title) for nb, title, _ in BENCHMARK] == [("08", "a full forward pass")]
     ex = BENCHMARK[0][2]()
     assert ex.state is not None and ex.last_error is None
+
+
+def test_invert_checkbox_always_says_what_it_does():
+    """On a sample (already dark) the checkbox changes no pixel, so the caption explains it."""
+    from cnnviz.explorers.forward import _default
+
+    ex = _default()
+    assert "already mostly dark, so it goes in as it is" in ex.text.value
+    ex.controls["invert"].value = False
+    assert "Inverting is off" in ex.text.value
+    assert ex.last_error is None

@@ -88,6 +88,7 @@ class ForwardState:
     source: str                # "sample 12" or "your picture"
     label: int | None          # the true class, when known
     inverted: bool             # the picture was inverted before the pass
+    invert: bool = True        # bright pictures were to be inverted (the checkbox)
 
     @property
     def output(self):
@@ -212,7 +213,7 @@ def forward_pass(net, image, *, layer, invert=True, source="the image", label=No
         description=repr(picked), params=picked.num_params, params_note=_params_note(picked),
         note=_layer_note(picked, before, outputs[layer - 1].shape),
         kind=type(picked), class_names=tuple(class_names), source=source,
-        label=None if label is None else int(label), inverted=inverted,
+        label=None if label is None else int(label), inverted=inverted, invert=invert,
     )
 
 
@@ -562,6 +563,11 @@ def caption_forward_pass(state):
     if state.inverted:
         parts.append("Your picture was mostly bright, so it was inverted (1 - value): the "
                      "network learnt light outlines on a dark background.")
+    elif state.invert:
+        parts.append("Bright pictures are inverted before the pass; this one is already "
+                     "mostly dark, so it goes in as it is.")
+    else:
+        parts.append("Inverting is off: every picture goes in as it is, even a bright one.")
     return "<br>".join(parts)
 
 
