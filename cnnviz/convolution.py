@@ -237,13 +237,7 @@ def conv2d(x, weight, bias=None, *, stride=1, padding=0, dilation=1):
     (16, 30, 30)
     """
     xp, weight, bias, stride, dilation, batched = _prepare(x, weight, bias, stride, padding, dilation)
-    N, C, H, W = xp.shape
-    O, _, kh, kw = weight.shape
-    oh, ow = _out_size(H, kh, stride[0], dilation[0]), _out_size(W, kw, stride[1], dilation[1])
-    cols = im2col(xp, (kh, kw), stride=stride, dilation=dilation)
-    out = np.matmul(weight.reshape(O, C * kh * kw), cols).reshape(N, O, oh, ow)
-    if bias is not None:
-        out += bias[:, None, None]
+    out, _ = _conv2d_forward_cols(xp, weight, bias, stride, dilation)
     return out if batched else out[0]
 
 
