@@ -115,7 +115,7 @@ assert round(alex1.dense_weights * 4 / 1e9) == 180
 # %% [markdown]
 # Sharing divides the count by the number of positions, 55 x 55 = 3,025: from about 106 million to 35 thousand. The dense layer, at almost 45 billion weights, would need about 180 GB of memory for one layer.
 #
-# Why 227? Notebook 04 worked it out: with an 11-pixel kernel and stride 4, `(227 - 11) / 4 = 54` exactly, so the windows fit 55 times. The AlexNet paper says 224, but `(224 - 11) / 4 = 53.25`, which rounds down to 54 windows, and the last row and column of the image are never read. torchvision's AlexNet keeps 224 and adds 2 pixels of padding on every side: `(224 + 4 - 11) / 4 = 54.25`, again 55 windows, and the leftover row is now padding, not picture.
+# Why 227? Notebook 04 worked it out: with an 11-pixel kernel and stride 4, `(227 - 11) / 4 = 54` exactly, so the windows fit 55 times. The AlexNet paper says 224, but `(224 - 11) / 4 = 53.25`, which rounds down to 53: 53 + 1 = 54 windows, and the last row and column of the image are never read. torchvision's AlexNet keeps 224 and adds 2 pixels of padding on every side: `(224 + 4 - 11) / 4 = 54.25`, again 55 windows, and the leftover row is now padding, not picture.
 
 # %%
 for size, padding in [(227, 0), (224, 0), (224, 2)]:
