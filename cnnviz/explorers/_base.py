@@ -321,7 +321,11 @@ class Explorer:
         """Recompute the state from the controls and redraw the figure in place."""
         start = time.perf_counter()
         try:
-            self.state = self.compute(**self.values())
+            values = self.values()
+            empty = [name for name, value in values.items() if value is None]
+            if empty:  # a dropdown can be left with no option selected
+                raise ValueError(f"Nothing is selected in '{empty[0]}': pick one of its options.")
+            self.state = self.compute(**values)
             self.message = None
         except ValueError as err:  # an impossible setting, explained in words
             self.state, self.message = None, str(err)

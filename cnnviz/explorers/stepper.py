@@ -459,6 +459,8 @@ def convolution_stepper(examples=None, *, example=None, flip=False, interval=900
 
     def keep_inside(change):
         # Each example has its own number of steps; slider and Play stop at the last one.
+        if change["new"] not in examples:  # nothing selected: the figure says so
+            return
         last = n_steps(change["new"])
         for widget in (controls["step"], play):
             widget.max = last
