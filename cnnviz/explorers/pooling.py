@@ -268,12 +268,13 @@ def pooling_explorer(fmap, *, mode="max", kernel_size=2, stride=2, ceil_mode=Fal
     col = int(best[1]) if col is None else col
     controls = dict(
         mode=widgets.ToggleButtons(options=MODES, value=mode, description="pooling",
-                                   style=dict(button_width="70px")),
+                                   style=dict(button_width="90px")),
         ceil_mode=widgets.Checkbox(value=ceil_mode, description="ceil mode"),
         kernel_size=widgets.IntSlider(kernel_size, 2, 8, description="window k"),
         stride=widgets.IntSlider(stride, 1, 8, description="stride s"),
         row=widgets.IntSlider(row, 0, H - 1, description="zoom row"),
-        col=widgets.IntSlider(col, 0, W - 1, description="zoom column"),
+        col=widgets.IntSlider(col, 0, W - 1, description="zoom column",
+                              style=dict(description_width="initial")),
     )
 
     def compute(mode, ceil_mode, kernel_size, stride, row, col):
