@@ -13,11 +13,22 @@ import numpy as np
 
 
 class CheckError(AssertionError):
-    """A learner's answer differs from the expected one."""
+    """A learner's answer differs from the expected one.
+
+    >>> issubclass(CheckError, AssertionError)     # so a wrong answer cannot pass silently
+    True
+    """
 
 
 def not_tried(answer, what):
-    """True, after a reminder, while ``answer`` is still ``...``."""
+    """True, after a reminder, while ``answer`` is still ``...``.
+
+    >>> not_tried(..., "the output size")
+    Not tried yet: replace ... with the output size, then run this cell again.
+    True
+    >>> not_tried(5, "the output size")
+    False
+    """
     if answer is ...:
         print(f"Not tried yet: replace ... with {what}, then run this cell again.")
         return True

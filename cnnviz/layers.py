@@ -61,7 +61,11 @@ def _grad_like(grad_out, shape):
 
 
 class Layer:
-    """Base class: a layer maps an input shape to an output shape."""
+    """Base class: a layer maps an input shape to an output shape.
+
+    >>> isinstance(ReLU(), Layer), ReLU().num_params
+    (True, 0)
+    """
 
     #: names of the weight arrays this layer learns (empty for parameter-free layers)
     param_names: tuple[str, ...] = ()
@@ -592,7 +596,11 @@ class Softmax(Layer):
 
 @dataclass(frozen=True)
 class SummaryRow:
-    """One line of a model summary."""
+    """One line of a model summary.
+
+    >>> Sequential([Conv2d(1, 6, 5)]).summary((1, 32, 32)).rows[0]
+    SummaryRow(name='Conv2d-1', output_shape=(6, 28, 28), params=156)
+    """
 
     name: str
     output_shape: tuple
@@ -603,6 +611,12 @@ class Summary:
     """A layer-by-layer table: output shape and parameter count of every layer.
 
     Prints as text (``print(summary)``) and shows as an HTML table in a notebook.
+
+    >>> summary = Sequential([Flatten(), Dense(4, 2)]).summary((1, 2, 2))
+    >>> summary.total_params, [row.output_shape for row in summary.rows]
+    (10, [(4,), (2,)])
+    >>> "<table>" in summary._repr_html_()
+    True
     """
 
     def __init__(self, input_shape, rows):
