@@ -11,6 +11,11 @@ import numbers
 
 import numpy as np
 
+#: The most memory, in bytes, that one request may ask numpy for: 1 GiB. A class on a
+#: shared JupyterHub or Binder runs with 1-2 GB per kernel, so anything larger is refused
+#: with a sentence before it is allocated, instead of stalling or killing the kernel.
+MEMORY_LIMIT = 2**30
+
 
 def _show(value) -> str:
     """A short ``repr`` for error messages."""
@@ -106,3 +111,36 @@ def common_float(*arrays) -> np.dtype:
     if all(a.dtype == np.float32 for a in arrays if a is not None):
         return np.dtype(np.float32)
     return np.dtype(np.float64)
+
+
+def _bytes(n: int) -> str:
+    """A byte count for people: ``1.5 GiB``, ``12.0 MiB``."""
+    for unit, size in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def check_memory(n_elements, itemsize, what: str, *, limit=None) -> int:
+    """Refuse, before allocating, an array of ``n_elements`` items of ``itemsize`` bytes
+    that would need more than ``limit`` bytes (default :data:`MEMORY_LIMIT`).
+
+    ``what`` names the request in the message, for example ``"padding 20000"``. The
+    count is a Python integer, so it cannot overflow however large the request.
+    Returns the number of bytes needed.
+
+    >>> check_memory(1000, 8, "a 1000-element array")
+    8000
+    >>> check_memory(40_005 ** 2, 8, "padding 20000")
+    Traceback (most recent call last):
+    ...
+    ValueError: padding 20000 would need 11.9 GiB of memory; the limit is 1.0 GiB (cnnviz._validate.MEMORY_LIMIT)
+    """
+    need = int(n_elements) * int(itemsize)
+    limit = MEMORY_LIMIT if limit is None else int(limit)
+    if need > limit:
+        raise ValueError(
+            f"{what} would need {_bytes(need)} of memory; the limit is {_bytes(limit)} "
+            "(cnnviz._validate.MEMORY_LIMIT)"
+        )
+    return need
