@@ -32,3 +32,41 @@ def test_opens_with_a_picture(factory):
     ex = factory()
     assert ex.message is None and ex.last_error is None
     assert ex.png.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("factory", EXPLORERS)
+def test_stored_picture_carries_the_caption(factory):
+    """The PNG stored for readers without a kernel holds the figure and, under it, the caption."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    ex = factory()
+    stored = np.asarray(Image.open(io.BytesIO(ex.static_png())).convert("RGB"))
+    figure = np.asarray(Image.open(io.BytesIO(ex.png)).convert("RGB"))
+    assert stored.shape[1] == figure.shape[1]
+    assert np.array_equal(stored[:figure.shape[0]], figure)
+    if ex.caption is None or not ex.text.value:
+        assert stored.shape == figure.shape
+    else:
+        strip = stored[figure.shape[0]:]
+        assert strip.shape[0] > 20 and (strip < 128).any(), "the caption strip has no words"
+
+
+def test_caption_picture_reads_markup():
+    """Bold runs, entities and line breaks are understood; no tag is drawn as text."""
+    import numpy as np
+
+    from cnnviz.explorers._base import _CaptionParser, caption_rgb
+
+    parser = _CaptionParser()
+    parser.feed("<b>Sobel x</b>: a &lt;b&gt; tag<br>second line")
+    assert parser.lines == [[("Sobel x", True), (": a <b> tag", False)], [("second line", False)]]
+    one = caption_rgb("one line", 400)
+    two = caption_rgb("one line<br>and another", 400)
+    assert two.shape[0] > one.shape[0] and one.shape[1] == 400
+    long = caption_rgb("word " * 200, 400)
+    assert long.shape[0] > 5 * one.shape[0]          # wrapped to the width, not cut off
+    assert caption_rgb("", 400).shape[0] == 0
+    assert (one < 128).any() and np.all(one[:, -8:] == 255)   # words inside the margins

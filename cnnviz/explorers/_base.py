@@ -23,6 +23,7 @@ import functools
 import io
 import textwrap
 import time
+from html.parser import HTMLParser
 
 import numpy as np
 from matplotlib.artist import Artist
@@ -207,6 +208,82 @@ def update_matrix(art, values, **kwargs):
     ax.set_ylim(h - 0.5, -0.5)
 
 
+class _CaptionParser(HTMLParser):
+    """Split a caption's HTML into lines of ``(text, bold)`` runs (b/strong, br, p, li)."""
+
+    BREAKS = {"br", "p", "li", "div", "tr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lines = [[]]
+        self.bold = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("b", "strong"):
+            self.bold += 1
+        elif tag in self.BREAKS and self.lines[-1]:
+            self.lines.append([])
+        if tag == "li":
+            self.lines[-1].append(("\u2022 ", False))
+
+    def handle_endtag(self, tag):
+        if tag in ("b", "strong"):
+            self.bold = max(0, self.bold - 1)
+        elif tag in ("p", "div", "li", "tr") and self.lines[-1]:
+            self.lines.append([])
+
+    def handle_data(self, data):
+        self.lines[-1].append((data, self.bold > 0))
+
+
+def caption_rgb(caption_html, width, *, pixels=13, margin=8):
+    """A caption's HTML as an RGB picture ``width`` pixels wide, wrapped to fit.
+
+    Used for the stored picture of an explorer, so that a reader without a kernel
+    (GitHub, nbviewer) sees the sentence the live explorer shows under its figure.
+    Bold (``<b>``) stays bold; other markup is dropped, entities are decoded.
+    """
+    parser = _CaptionParser()
+    parser.feed(caption_html or "")
+    parser.close()
+    regular, bold = font(pixels), font(pixels, "DejaVu Sans:bold")
+    # Words with their font, line by line, wrapped greedily to the width.
+    rows, usable = [], width - 2 * margin
+    space = regular.getlength(" ")
+    for runs in parser.lines:
+        # A word is a list of (piece, font): "<b>Sobel x</b>:" keeps its colon attached.
+        words, joined = [], False
+        for text, b in runs:
+            face = bold if b else regular
+            for k, piece in enumerate(text.split()):
+                if k == 0 and joined and not text[0].isspace():
+                    words[-1].append((piece, face))
+                else:
+                    words.append([(piece, face)])
+            joined = bool(text) and not text[-1].isspace()
+        if not words:
+            continue
+        row, x = [], 0.0
+        for word in words:
+            w = sum(face.getlength(piece) for piece, face in word)
+            if row and x + w > usable:
+                rows.append(row)
+                row, x = [], 0.0
+            for piece, face in word:
+                row.append((x, piece, face))
+                x += face.getlength(piece)
+            x += space
+        rows.append(row)
+    line = round(pixels * 1.35)
+    height = 2 * margin + line * len(rows) if rows else 0
+    picture = PILImage.new("RGB", (int(width), int(height)), (255, 255, 255))
+    draw = ImageDraw.Draw(picture)
+    for i, row in enumerate(rows):
+        for x, word, face in row:
+            draw.text((margin + x, margin + i * line), word, fill=(30, 30, 30), font=face)
+    return np.asarray(picture)
+
+
 def control_values(control, points=8):
     """Values to try on a control: about ``points`` across a slider's range, both ends
     included; every option of a dropdown or toggle; both states of a checkbox.
@@ -375,7 +452,19 @@ class Explorer:
         bundle = self.widget._repr_mimebundle_(**kwargs)
         data = bundle[0] if isinstance(bundle, tuple) else bundle
         # A static picture for viewers without a kernel (GitHub, nbviewer).
-        png = render_png(self.fig, compress_level=9)
-        data["image/png"] = base64.b64encode(png).decode("ascii")
+        data["image/png"] = base64.b64encode(self.static_png()).decode("ascii")
         data["text/plain"] = f"<{type(self).__name__}: {', '.join(self.controls)}>"
         return bundle
+
+    def static_png(self) -> bytes:
+        """The explorer as a reader without a kernel sees it: the figure, and under it
+        the caption the live explorer shows beside the picture, in one PNG."""
+        self.fig.canvas.draw()
+        picture = np.asarray(self.fig.canvas.buffer_rgba())[..., :3]
+        if self.caption is not None and self.text.value:
+            words = caption_rgb(self.text.value, picture.shape[1])
+            if words.size:
+                picture = np.concatenate([picture, words], axis=0)
+        buf = io.BytesIO()
+        PILImage.fromarray(picture).save(buf, format="png", compress_level=9)
+        return buf.getvalue()
