@@ -1,0 +1,467 @@
+"""Data augmentation: new training pictures from old ones, each keeping its label.
+
+Images are channels-first like the rest of cnnviz, ``(H, W)`` or ``(C, H, W)``, and
+come back with the same shape and dtype (float32 stays float32; anything else
+becomes float64).
+
+Rotation, zoom and shift are one operation underneath: every output pixel asks
+where it came from in the input and reads that point by bilinear interpolation.
+With pixel centres at whole coordinates ``(x, y)`` (column, row) and the image
+centre at ``c = ((W - 1) / 2, (H - 1) / 2)``, a rotation by ``theta`` and a zoom by
+``s`` followed by a shift ``t = (dx, dy)`` send input point ``p`` to::
+
+    q = c + s * R(theta) @ (p - c) + t,   R(theta) = [[ cos, sin],
+                                                     [-sin, cos]]
+
+(``R`` turns counter-clockwise on screen, where rows grow downwards), so output
+pixel ``q`` reads the input at ``p = c + R(-theta) @ (q - c - t) / s``. Where that
+point lies outside the picture, ``fill`` decides what comes in: a constant, the
+nearest edge pixel (``"edge"``), the picture mirrored at its border
+(``"reflect"``) or repeated (``"wrap"``).
+
+Whole-pixel shifts, multiples of 90 degrees (on a square picture) and a zoom of 1
+land exactly on pixel centres, so they move pixels without blurring them.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validate import _show, as_array, boolean, nonnegative_int
+
+#: The named ways to fill what comes in from outside the picture; a number is a constant.
+FILL_MODES = ("edge", "reflect", "wrap")
+
+_FAR = 2.0**40  # sample positions are clipped to +-this before rounding to integers
+
+
+# ------------------------------------------------------------------------------ checks
+def _finite(value, name, *, low=None, above=None):
+    """A finite real number (not a bool), optionally ``>= low`` or ``> above``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number; got {_show(value)}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number; got {value}")
+    if low is not None and value < low:
+        raise ValueError(f"{name} must be at least {low}; got {value}")
+    if above is not None and value <= above:
+        raise ValueError(f"{name} must be a positive number; got {value}")
+    return value
+
+
+def _range(value, name, *, positive):
+    """A pair ``(low, high)`` of finite numbers, ``0 < low`` (or ``0 <= low``) ``<= high``."""
+    kind = "positive" if positive else "non-negative"
+    message = f"{name} must be a pair (low, high) of {kind} numbers with low <= high; got {_show(value)}"
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(message)
+    if any(isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real) for v in value):
+        raise TypeError(message)
+    low, high = float(value[0]), float(value[1])
+    if not (np.isfinite(low) and np.isfinite(high)) or low > high or low < 0 or (positive and low == 0):
+        raise ValueError(message)
+    return low, high
+
+
+def _fill(fill):
+    """A finite number (constant fill) or one of :data:`FILL_MODES`."""
+    if isinstance(fill, str):
+        if fill not in FILL_MODES:
+            options = ", ".join(repr(m) for m in FILL_MODES)
+            raise ValueError(f"fill must be a number or one of {options}; got {fill!r}")
+        return fill
+    if isinstance(fill, (bool, np.bool_)) or not isinstance(fill, numbers.Real):
+        options = ", ".join(repr(m) for m in FILL_MODES)
+        raise TypeError(f"fill must be a number or one of {options}; got {_show(fill)}")
+    value = float(fill)
+    if not np.isfinite(value):
+        raise ValueError(f"fill must be a finite number; got {value}")
+    return value
+
+
+def _image(image, name="image"):
+    return as_array(image, name, ndims=(2, 3))
+
+
+# ------------------------------------------------------------------------------- warping
+def _cos_sin(degrees):
+    """cos and sin of an angle in degrees, exact for multiples of 90."""
+    if degrees % 90 == 0:
+        return [(1.0, 0.0), (0.0, 1.0), (-1.0, 0.0), (0.0, -1.0)][int(degrees // 90) % 4]
+    theta = np.deg2rad(degrees)
+    return float(np.cos(theta)), float(np.sin(theta))
+
+
+def _inverse(shape, degrees, factor, dx, dy):
+    """Matrix ``A`` (2, 2) and offset ``b`` (2,) with input point ``p = A @ q + b``, in (x, y)."""
+    H, W = shape
+    c = np.array([(W - 1) / 2, (H - 1) / 2])
+    cos, sin = _cos_sin(degrees)
+    A = np.array([[cos, -sin], [sin, cos]]) / factor     # R(-theta) / s
+    return A, c - A @ (c + np.array([dx, dy]))
+
+
+def _neighbours(index, n, fill):
+    """Map integer sample positions to rows/columns of the (padded, for constants) picture."""
+    if fill == "edge":
+        return np.clip(index, 0, n - 1)
+    if fill == "reflect":                       # ... c b a | a b c ... c | c b a ...
+        index = np.mod(index, 2 * n)
+        return np.where(index >= n, 2 * n - 1 - index, index)
+    if fill == "wrap":
+        return np.mod(index, n)
+    return np.clip(index, -1, n) + 1            # constant: one pixel of fill on each side
+
+
+def _warp(images, A, b, fill):
+    """Resample ``images`` (N, C, H, W) so output pixel ``q`` of image ``k`` reads ``A[k] @ q + b[k]``.
+
+    Bilinear interpolation between the four pixels around each point; ``fill`` is a
+    float (constant) or one of :data:`FILL_MODES`.
+    """
+    N, C, H, W = images.shape
+    if isinstance(fill, float):
+        images = np.pad(images, ((0, 0), (0, 0), (1, 1), (1, 1)), constant_values=fill)
+    y, x = np.mgrid[0:H, 0:W].astype(np.float64)
+    # Source points, (N, H, W) each.
+    xs = A[:, 0, 0, None, None] * x + A[:, 0, 1, None, None] * y + b[:, 0, None, None]
+    ys = A[:, 1, 0, None, None] * x + A[:, 1, 1, None, None] * y + b[:, 1, None, None]
+    # Far outside is as good as a little outside; keeps the integer casts in range.
+    np.clip(xs, -_FAR, _FAR, out=xs)
+    np.clip(ys, -_FAR, _FAR, out=ys)
+    x0, y0 = np.floor(xs), np.floor(ys)
+    fx, fy = xs - x0, ys - y0
+    x0, y0 = x0.astype(np.intp), y0.astype(np.intp)
+    cols = [_neighbours(x0, W, fill), _neighbours(x0 + 1, W, fill)]
+    rows = [_neighbours(y0, H, fill), _neighbours(y0 + 1, H, fill)]
+    k = np.arange(N)[:, None, None]
+    out = np.zeros((N, H, W, C))
+    for row, wy in zip(rows, (1 - fy, fy)):
+        for col, wx in zip(cols, (1 - fx, fx)):
+            # Advanced indices around the channel slice put (N, H, W) first: (N, H, W, C).
+            out += (wy * wx)[..., None] * images[k, :, row, col]
+    return np.moveaxis(out, -1, 1)
+
+
+def _transform(image, degrees=0.0, factor=1.0, dx=0.0, dy=0.0, fill=0.0):
+    """One image (H, W) or (C, H, W) through :func:`_warp`; same shape and dtype out."""
+    stack = image.reshape(1, -1, *image.shape[-2:])
+    A, b = _inverse(image.shape[-2:], degrees, factor, dx, dy)
+    out = _warp(stack, A[None], b[None], fill)
+    return out.reshape(image.shape).astype(image.dtype, copy=False)
+
+
+# ----------------------------------------------------------------------- one at a time
+def rotate(image, degrees, *, fill=0.0):
+    """Rotate about the centre, counter-clockwise for positive ``degrees``.
+
+    The canvas keeps its shape (corners that leave it are lost; ``fill`` comes in),
+    and the angle follows Pillow's ``Image.rotate``. On a square image,
+    ``rotate(image, 90)`` is ``np.rot90`` on the last two axes, exactly.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W) or (C, H, W)
+    degrees : float
+        Angle, counter-clockwise on screen.
+    fill : float or {"edge", "reflect", "wrap"}
+        What comes in from outside the picture: a constant (0, black, by default),
+        the nearest edge pixel, the picture mirrored at its border, or repeated.
+
+    Returns
+    -------
+    ndarray, shape like ``image``
+        Output pixel ``q`` is the bilinear interpolation of the input at
+        ``c + R(-degrees) @ (q - c)``, ``c`` the centre (see the module notes).
+
+    Examples
+    --------
+    >>> image = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> rotate(image, 90)            # the right column becomes the top row
+    array([[2., 4.],
+           [1., 3.]])
+    >>> np.array_equal(rotate(image, 90), np.rot90(image))
+    True
+    """
+    image = _image(image)
+    degrees = _finite(degrees, "degrees")
+    return _transform(image, degrees=degrees, fill=_fill(fill))
+
+
+def shift(image, dx, dy, *, fill=0.0):
+    """Move the content right by ``dx`` and down by ``dy`` pixels.
+
+    Whole-pixel shifts copy pixels exactly; a fractional shift interpolates
+    bilinearly between neighbours.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W) or (C, H, W)
+    dx, dy : float
+        Pixels to the right and down; negative values move left and up.
+    fill : float or {"edge", "reflect", "wrap"}
+        What comes in at the uncovered edge (see :func:`rotate`). ``"wrap"`` makes a
+        whole-pixel shift equal to ``np.roll``.
+
+    Returns
+    -------
+    ndarray, shape like ``image``
+        ``out[..., y, x] = image[..., y - dy, x - dx]`` where that lies inside.
+
+    Examples
+    --------
+    >>> shift(np.arange(1.0, 5.0)[None], 1, 0)
+    array([[0., 1., 2., 3.]])
+    >>> shift(np.arange(1.0, 5.0)[None], -1, 0, fill="edge")
+    array([[2., 3., 4., 4.]])
+    """
+    image = _image(image)
+    dx, dy = _finite(dx, "dx"), _finite(dy, "dy")
+    return _transform(image, dx=dx, dy=dy, fill=_fill(fill))
+
+
+def zoom(image, factor, *, fill=0.0):
+    """Enlarge (``factor > 1``) or shrink (``factor < 1``) about the centre, same canvas.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W) or (C, H, W)
+    factor : float
+        Scale, greater than 0. ``zoom(image, 1)`` returns the image unchanged; at 2 the
+        middle half of the picture fills the canvas; below 1 ``fill`` comes in around it.
+    fill : float or {"edge", "reflect", "wrap"}
+        What comes in from outside the picture (see :func:`rotate`).
+
+    Returns
+    -------
+    ndarray, shape like ``image``
+        Output pixel ``q`` reads the input at ``c + (q - c) / factor``.
+
+    Examples
+    --------
+    >>> zoom(np.array([[0.0, 4.0, 8.0]]), 2)      # x = 0, 1, 2 read x = 0.5, 1, 1.5
+    array([[2., 4., 6.]])
+    """
+    image = _image(image)
+    factor = _finite(factor, "factor", above=0)
+    return _transform(image, factor=factor, fill=_fill(fill))
+
+
+def flip(image, *, horizontal=True):
+    """Mirror left-right (``horizontal=True``) or top-bottom (``horizontal=False``).
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W) or (C, H, W)
+    horizontal : bool
+
+    Returns
+    -------
+    ndarray, shape like ``image``
+        ``image[..., :, ::-1]`` or ``image[..., ::-1, :]``, as a new array.
+
+    Examples
+    --------
+    >>> flip(np.array([[1.0, 2.0, 3.0]]))
+    array([[3., 2., 1.]])
+    """
+    image = _image(image)
+    axis = -1 if boolean(horizontal, "horizontal") else -2
+    return np.flip(image, axis=axis).copy()
+
+
+def brightness(image, factor):
+    """Scale every value by ``factor`` and clip to [0, 1] (the range of cnnviz images).
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W) or (C, H, W)
+        Values in [0, 1].
+    factor : float
+        At least 0: 0 gives black, 1 the image itself, above 1 brighter (the
+        brightest parts saturate at 1).
+
+    Returns
+    -------
+    ndarray, shape like ``image``
+        ``clip(factor * image, 0, 1)``.
+
+    Examples
+    --------
+    >>> brightness(np.array([[0.2, 0.5, 0.8]]), 1.5)
+    array([[0.3 , 0.75, 1.  ]])
+    """
+    image = _image(image)
+    factor = _finite(factor, "factor", low=0)
+    return np.clip(image * image.dtype.type(factor), 0, 1)
+
+
+def add_noise(image, std, *, seed=0):
+    """Add Gaussian noise of standard deviation ``std`` and clip to [0, 1].
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W) or (C, H, W)
+        Values in [0, 1].
+    std : float
+        Standard deviation of the noise, at least 0 (0 returns the image).
+    seed : int
+        Seed for ``numpy.random.default_rng``: the same seed gives the same noise.
+
+    Returns
+    -------
+    ndarray, shape like ``image``
+        ``clip(image + std * z, 0, 1)``, ``z`` standard normal, one draw per value.
+
+    Examples
+    --------
+    >>> noisy = add_noise(np.full((100, 100), 0.5), 0.1, seed=0)
+    >>> round(float(noisy.std()), 2), noisy.shape
+    (0.1, (100, 100))
+    """
+    image = _image(image)
+    std = _finite(std, "std", low=0)
+    rng = np.random.default_rng(nonnegative_int(seed, "seed"))
+    noise = rng.standard_normal(image.shape, dtype=image.dtype)
+    return np.clip(image + image.dtype.type(std) * noise, 0, 1)
+
+
+# ------------------------------------------------------------------------------ batches
+class AugmentParams(NamedTuple):
+    """The draws of :func:`random_augment`, one entry per image (arrays of shape (N,))."""
+
+    degrees: np.ndarray      #: rotation, counter-clockwise
+    factor: np.ndarray       #: zoom
+    dx: np.ndarray           #: shift right, pixels
+    dy: np.ndarray           #: shift down, pixels
+    flipped: np.ndarray      #: mirrored left-right first (bool)
+    brightness: np.ndarray   #: brightness factor
+
+
+def _generators(n, seed):
+    """One generator per image: image ``k``'s draws depend on ``(seed, k)`` only."""
+    return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(n)]
+
+
+def _settings(rotation, zoom, shift, flip, brightness, seed):
+    rotation = _finite(rotation, "rotation", low=0)
+    if rotation > 180:
+        raise ValueError(f"rotation must be between 0 and 180 degrees; got {rotation}")
+    return (
+        rotation,
+        _range(zoom, "zoom", positive=True),
+        _finite(shift, "shift", low=0),
+        boolean(flip, "flip"),
+        _range(brightness, "brightness", positive=False),
+        nonnegative_int(seed, "seed"),
+    )
+
+
+def _draw(generators, rotation, zoom, shift, flip, brightness):
+    """Six uniform numbers per image, always all six, so one range never moves the others."""
+    u = np.array([g.random(6) for g in generators]).reshape(-1, 6)
+    return AugmentParams(
+        degrees=rotation * (2 * u[:, 0] - 1),
+        factor=zoom[0] + (zoom[1] - zoom[0]) * u[:, 1],
+        dx=shift * (2 * u[:, 2] - 1),
+        dy=shift * (2 * u[:, 3] - 1),
+        flipped=flip & (u[:, 4] < 0.5),
+        brightness=brightness[0] + (brightness[1] - brightness[0]) * u[:, 5],
+    )
+
+
+def draw_params(n, *, rotation=0, zoom=(1, 1), shift=0, flip=False, brightness=(1, 1), seed=0):
+    """The random settings :func:`random_augment` gives each of ``n`` images.
+
+    Takes the same ranges and seed as :func:`random_augment` (see there), so a picture
+    of augmented images can say how each was made.
+
+    Returns
+    -------
+    AugmentParams
+        Arrays of shape ``(n,)``: ``degrees``, ``factor``, ``dx``, ``dy``, ``flipped``,
+        ``brightness``.
+
+    Examples
+    --------
+    >>> p = draw_params(3, rotation=30, seed=0)
+    >>> p.degrees.shape, bool(np.all(np.abs(p.degrees) <= 30)), p.factor.tolist()
+    ((3,), True, [1.0, 1.0, 1.0])
+    """
+    n = nonnegative_int(n, "n")
+    *ranges, seed = _settings(rotation, zoom, shift, flip, brightness, seed)
+    return _draw(_generators(n, seed), *ranges)
+
+
+def random_augment(images, *, rotation=0, zoom=(1, 1), shift=0, flip=False,
+                   brightness=(1, 1), noise=0, seed=0, fill=0.0):
+    """Augment a batch: every image gets its own random draw within the given ranges.
+
+    Each image is mirrored left-right (with probability 1/2 when ``flip``), then
+    rotated, zoomed and shifted in one resampling (one blur, not three), then
+    scaled in brightness and given noise; those two steps, when used, clip to
+    [0, 1]. Image ``k``'s draw depends only on ``seed`` and ``k``: the same seed
+    gives the same batch, and the first images of a longer batch are augmented as
+    a shorter batch would be.
+
+    Parameters
+    ----------
+    images : array_like, shape (N, H, W) or (N, C, H, W)
+    rotation : float
+        Angles are uniform in ``[-rotation, rotation]`` degrees (0 to 180).
+    zoom : (float, float)
+        Zoom factors are uniform in ``[low, high]``, both positive.
+    shift : float
+        ``dx`` and ``dy`` are each uniform in ``[-shift, shift]`` pixels.
+    flip : bool
+        Mirror left-right half of the images, chosen at random.
+    brightness : (float, float)
+        Brightness factors are uniform in ``[low, high]``, both at least 0.
+    noise : float
+        Standard deviation of added Gaussian noise (0: none).
+    seed : int
+        Everything random follows from it.
+    fill : float or {"edge", "reflect", "wrap"}
+        What comes in from outside the picture (see :func:`rotate`).
+
+    Returns
+    -------
+    ndarray, shape like ``images``
+        The draws themselves come from :func:`draw_params` with the same settings.
+
+    Examples
+    --------
+    >>> batch = np.zeros((4, 1, 8, 8)); batch[:, :, 3:5, 3:5] = 1
+    >>> out = random_augment(batch, shift=2, seed=0)
+    >>> out.shape, bool(np.array_equal(out, random_augment(batch, shift=2, seed=0)))
+    ((4, 1, 8, 8), True)
+    >>> bool(np.array_equal(out[0], out[1]))     # each image its own shift
+    False
+    """
+    images = as_array(images, "images", ndims=(3, 4))
+    *ranges, seed = _settings(rotation, zoom, shift, flip, brightness, seed)
+    noise = _finite(noise, "noise", low=0)
+    fill = _fill(fill)
+    generators = _generators(len(images), seed)
+    p = _draw(generators, *ranges)
+
+    stack = images.reshape(len(images), -1, *images.shape[-2:])
+    stack = np.where(p.flipped[:, None, None, None], stack[..., ::-1], stack)
+    A, b = zip(*(_inverse(stack.shape[-2:], *q) for q in zip(p.degrees, p.factor, p.dx, p.dy)))
+    out = _warp(stack, np.array(A), np.array(b), fill).astype(images.dtype, copy=False)
+    if ranges[4] != (1.0, 1.0):
+        out = np.clip(out * p.brightness.astype(out.dtype)[:, None, None, None], 0, 1)
+    if noise:
+        z = np.array([g.standard_normal(out.shape[1:], dtype=out.dtype) for g in generators])
+        out = np.clip(out + out.dtype.type(noise) * z, 0, 1)
+    return out.reshape(images.shape)
+
+
+__all__ = [
+    "FILL_MODES", "AugmentParams", "add_noise", "brightness", "draw_params", "flip",
+    "random_augment", "rotate", "shift", "zoom",
+]
