@@ -36,6 +36,7 @@ from ._validate import _show, as_array, boolean, nonnegative_int
 FILL_MODES = ("edge", "reflect", "wrap")
 
 _FAR = 2.0**40  # sample positions are clipped to +-this before rounding to integers
+_BLOCK = 2**18  # output pixels resampled at a time (the scratch arrays are a few times this)
 
 
 # ------------------------------------------------------------------------------ checks
@@ -89,20 +90,26 @@ def _image(image, name="image"):
 
 # ------------------------------------------------------------------------------- warping
 def _cos_sin(degrees):
-    """cos and sin of an angle in degrees, exact for multiples of 90."""
-    if degrees % 90 == 0:
-        return [(1.0, 0.0), (0.0, 1.0), (-1.0, 0.0), (0.0, -1.0)][int(degrees // 90) % 4]
+    """cos and sin of angles in degrees (an array), exact for multiples of 90."""
     theta = np.deg2rad(degrees)
-    return float(np.cos(theta)), float(np.sin(theta))
+    cos, sin = np.cos(theta), np.sin(theta)
+    quarter = degrees % 90 == 0
+    k = (degrees[quarter] // 90).astype(np.intp) % 4
+    cos[quarter], sin[quarter] = np.array([1.0, 0.0, -1.0, 0.0])[k], np.array([0.0, 1.0, 0.0, -1.0])[k]
+    return cos, sin
 
 
 def _inverse(shape, degrees, factor, dx, dy):
-    """Matrix ``A`` (2, 2) and offset ``b`` (2,) with input point ``p = A @ q + b``, in (x, y)."""
+    """Per image, ``A`` (N, 2, 2) and ``b`` (N, 2) with input point ``p = A @ q + b`` in (x, y).
+
+    ``degrees``, ``factor``, ``dx``, ``dy`` are arrays of shape (N,).
+    """
     H, W = shape
     c = np.array([(W - 1) / 2, (H - 1) / 2])
-    cos, sin = _cos_sin(degrees)
-    A = np.array([[cos, -sin], [sin, cos]]) / factor     # R(-theta) / s
-    return A, c - A @ (c + np.array([dx, dy]))
+    cos, sin = _cos_sin(np.asarray(degrees, dtype=np.float64))
+    A = np.stack([np.stack([cos, -sin], -1), np.stack([sin, cos], -1)], 1) / np.asarray(factor)[:, None, None]
+    t = c + np.stack([dx, dy], -1)                       # R(-theta) / s applied to q - c - t
+    return A, c - np.einsum("nij,nj->ni", A, t)
 
 
 def _neighbours(index, n, fill):
@@ -114,45 +121,54 @@ def _neighbours(index, n, fill):
         return np.where(index >= n, 2 * n - 1 - index, index)
     if fill == "wrap":
         return np.mod(index, n)
-    return np.clip(index, -1, n) + 1            # constant: one pixel of fill on each side
+    return np.clip(index, -1, n) + 1  # constant: one pixel of fill on each side
 
 
 def _warp(images, A, b, fill):
     """Resample ``images`` (N, C, H, W) so output pixel ``q`` of image ``k`` reads ``A[k] @ q + b[k]``.
 
-    Bilinear interpolation between the four pixels around each point; ``fill`` is a
-    float (constant) or one of :data:`FILL_MODES`.
+    Bilinear interpolation between the four pixels around each point, in the
+    images' dtype; ``fill`` is a float (constant) or one of :data:`FILL_MODES`.
+    Works through at most :data:`_BLOCK` output pixels at a time, so the scratch
+    arrays stay small however large the batch or the picture.
     """
     N, C, H, W = images.shape
     if isinstance(fill, float):
         images = np.pad(images, ((0, 0), (0, 0), (1, 1), (1, 1)), constant_values=fill)
-    y, x = np.mgrid[0:H, 0:W].astype(np.float64)
-    # Source points, (N, H, W) each.
-    xs = A[:, 0, 0, None, None] * x + A[:, 0, 1, None, None] * y + b[:, 0, None, None]
-    ys = A[:, 1, 0, None, None] * x + A[:, 1, 1, None, None] * y + b[:, 1, None, None]
-    # Far outside is as good as a little outside; keeps the integer casts in range.
-    np.clip(xs, -_FAR, _FAR, out=xs)
-    np.clip(ys, -_FAR, _FAR, out=ys)
+    flat = images.reshape(N, C, -1)
+    out = np.empty((N, C, H * W), dtype=images.dtype)
+    per_block = max(1, _BLOCK // (H * W))                 # whole images at a time ...
+    band = min(H * W, _BLOCK)                             # ... or bands of one large image
+    for k in range(0, N, per_block):
+        for start in range(0, H * W, band):
+            n, q = slice(k, k + per_block), np.arange(start, min(start + band, H * W))
+            out[n, :, q[0] : q[-1] + 1] = _bilinear(flat[n], A[n], b[n], q // W, q % W, (H, W), fill)
+    return out.reshape(N, C, H, W)
+
+
+def _bilinear(flat, A, b, y, x, shape, fill):
+    """Values of ``flat`` (n, C, pixels) at ``A @ (x, y) + b`` for output pixels ``(x, y)``: (n, C, len(x))."""
+    (H, W), Wp = shape, shape[1] + 2 * isinstance(fill, float)
+    # Source points, (n, len(x)) each; far outside is as good as a little outside.
+    xs = np.clip(A[:, 0, 0, None] * x + A[:, 0, 1, None] * y + b[:, 0, None], -_FAR, _FAR)
+    ys = np.clip(A[:, 1, 0, None] * x + A[:, 1, 1, None] * y + b[:, 1, None], -_FAR, _FAR)
     x0, y0 = np.floor(xs), np.floor(ys)
-    fx, fy = xs - x0, ys - y0
+    fx, fy = (xs - x0).astype(flat.dtype), (ys - y0).astype(flat.dtype)
     x0, y0 = x0.astype(np.intp), y0.astype(np.intp)
-    cols = [_neighbours(x0, W, fill), _neighbours(x0 + 1, W, fill)]
-    rows = [_neighbours(y0, H, fill), _neighbours(y0 + 1, H, fill)]
-    k = np.arange(N)[:, None, None]
-    out = np.zeros((N, H, W, C))
-    for row, wy in zip(rows, (1 - fy, fy)):
-        for col, wx in zip(cols, (1 - fx, fx)):
-            # Advanced indices around the channel slice put (N, H, W) first: (N, H, W, C).
-            out += (wy * wx)[..., None] * images[k, :, row, col]
-    return np.moveaxis(out, -1, 1)
+    cols = [_neighbours(x0 + 1, W, fill), _neighbours(x0, W, fill)]
+    rows = [_neighbours(y0 + 1, H, fill) * Wp, _neighbours(y0, H, fill) * Wp]
+    out = np.zeros((len(flat), flat.shape[1], len(x)), dtype=flat.dtype)
+    for row, wy in zip(rows, (fy, 1 - fy)):
+        for col, wx in zip(cols, (fx, 1 - fx)):
+            out += (wy * wx)[:, None, :] * np.take_along_axis(flat, (row + col)[:, None, :], axis=-1)
+    return out
 
 
 def _transform(image, degrees=0.0, factor=1.0, dx=0.0, dy=0.0, fill=0.0):
     """One image (H, W) or (C, H, W) through :func:`_warp`; same shape and dtype out."""
     stack = image.reshape(1, -1, *image.shape[-2:])
-    A, b = _inverse(image.shape[-2:], degrees, factor, dx, dy)
-    out = _warp(stack, A[None], b[None], fill)
-    return out.reshape(image.shape).astype(image.dtype, copy=False)
+    A, b = _inverse(image.shape[-2:], [degrees], [factor], [dx], [dy])
+    return _warp(stack, A, b, fill).reshape(image.shape)
 
 
 # ----------------------------------------------------------------------- one at a time
@@ -342,9 +358,13 @@ class AugmentParams(NamedTuple):
     brightness: np.ndarray   #: brightness factor
 
 
-def _generators(n, seed):
-    """One generator per image: image ``k``'s draws depend on ``(seed, k)`` only."""
-    return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(n)]
+def _generators(seed):
+    """Two generators from one seed: one for the settings, one for the noise.
+
+    Each fills its arrays image after image, so image ``k``'s draws depend on
+    ``seed`` and ``k`` only, never on how many images follow.
+    """
+    return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2)]
 
 
 def _settings(rotation, zoom, shift, flip, brightness, seed):
@@ -361,9 +381,9 @@ def _settings(rotation, zoom, shift, flip, brightness, seed):
     )
 
 
-def _draw(generators, rotation, zoom, shift, flip, brightness):
+def _draw(n, rng, rotation, zoom, shift, flip, brightness):
     """Six uniform numbers per image, always all six, so one range never moves the others."""
-    u = np.array([g.random(6) for g in generators]).reshape(-1, 6)
+    u = rng.random((n, 6))
     return AugmentParams(
         degrees=rotation * (2 * u[:, 0] - 1),
         factor=zoom[0] + (zoom[1] - zoom[0]) * u[:, 1],
@@ -394,7 +414,7 @@ def draw_params(n, *, rotation=0, zoom=(1, 1), shift=0, flip=False, brightness=(
     """
     n = nonnegative_int(n, "n")
     *ranges, seed = _settings(rotation, zoom, shift, flip, brightness, seed)
-    return _draw(_generators(n, seed), *ranges)
+    return _draw(n, _generators(seed)[0], *ranges)
 
 
 def random_augment(images, *, rotation=0, zoom=(1, 1), shift=0, flip=False,
@@ -446,17 +466,17 @@ def random_augment(images, *, rotation=0, zoom=(1, 1), shift=0, flip=False,
     *ranges, seed = _settings(rotation, zoom, shift, flip, brightness, seed)
     noise = _finite(noise, "noise", low=0)
     fill = _fill(fill)
-    generators = _generators(len(images), seed)
-    p = _draw(generators, *ranges)
+    settings, noise_rng = _generators(seed)
+    p = _draw(len(images), settings, *ranges)
 
     stack = images.reshape(len(images), -1, *images.shape[-2:])
     stack = np.where(p.flipped[:, None, None, None], stack[..., ::-1], stack)
-    A, b = zip(*(_inverse(stack.shape[-2:], *q) for q in zip(p.degrees, p.factor, p.dx, p.dy)))
-    out = _warp(stack, np.array(A), np.array(b), fill).astype(images.dtype, copy=False)
+    A, b = _inverse(stack.shape[-2:], p.degrees, p.factor, p.dx, p.dy)
+    out = _warp(stack, A, b, fill)
     if ranges[4] != (1.0, 1.0):
         out = np.clip(out * p.brightness.astype(out.dtype)[:, None, None, None], 0, 1)
     if noise:
-        z = np.array([g.standard_normal(out.shape[1:], dtype=out.dtype) for g in generators])
+        z = noise_rng.standard_normal(out.shape, dtype=out.dtype)
         out = np.clip(out + out.dtype.type(noise) * z, 0, 1)
     return out.reshape(images.shape)
 

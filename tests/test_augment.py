@@ -329,6 +329,20 @@ def test_random_augment_with_default_settings_returns_the_batch():
     np.testing.assert_array_equal(out, images)
 
 
+@pytest.mark.parametrize("block", [1, 5, 30, 2**18])
+def test_work_split_into_blocks_gives_the_same_result(monkeypatch, block):
+    """Batches in groups of images and a large picture in bands of pixels give what one pass gives."""
+    import cnnviz.augment as augment
+
+    images = random_image(np.random.default_rng(14), (7, 2, 4, 6))
+    kw = dict(rotation=50, zoom=(0.6, 1.5), shift=2, seed=4, fill="reflect")
+    whole, picture = random_augment(images, **kw), rotate(images[0], 33, fill=0.3)
+    monkeypatch.setattr(augment, "_BLOCK", block)
+    np.testing.assert_array_equal(random_augment(images, **kw), whole)
+    np.testing.assert_array_equal(rotate(images[0], 33, fill=0.3), picture)
+    np.testing.assert_allclose(picture, scipy_warp(images[0], 33, fill=0.3), atol=1e-12)
+
+
 def test_integer_images_come_back_as_float64():
     """Integer input is converted to float64, like the rest of cnnviz."""
     assert rotate(np.eye(4, dtype=int), 90).dtype == np.float64
