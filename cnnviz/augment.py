@@ -84,8 +84,16 @@ def _fill(fill):
     return value
 
 
-def _image(image, name="image"):
-    return as_array(image, name, ndims=(2, 3))
+def _image(image, name="image", ndims=(2, 3)):
+    """A numeric array of ``ndims`` dimensions that is not a colour image stored channels-last."""
+    image = as_array(image, name, ndims=ndims)
+    # (H, W, 3) or (H, W, 4) with a real height and width, not (C, H, W) with W = 3 or 4.
+    if image.ndim == max(ndims) and image.shape[-1] in (3, 4) and min(image.shape[-3:-1]) > 4:
+        raise ValueError(
+            f"{name} looks like colour stored channels-last, shape {image.shape}; cnnviz images "
+            f"are channels-first, (C, H, W): use np.moveaxis({name}, -1, -3)"
+        )
+    return image
 
 
 # ------------------------------------------------------------------------------- warping
@@ -368,8 +376,8 @@ def _generators(seed):
 
 
 def _settings(rotation, zoom, shift, flip, brightness, seed):
-    rotation = _finite(rotation, "rotation", low=0)
-    if rotation > 180:
+    rotation = _finite(rotation, "rotation")
+    if not 0 <= rotation <= 180:
         raise ValueError(f"rotation must be between 0 and 180 degrees; got {rotation}")
     return (
         rotation,
@@ -462,7 +470,7 @@ def random_augment(images, *, rotation=0, zoom=(1, 1), shift=0, flip=False,
     >>> bool(np.array_equal(out[0], out[1]))     # each image its own shift
     False
     """
-    images = as_array(images, "images", ndims=(3, 4))
+    images = _image(images, "images", ndims=(3, 4))
     *ranges, seed = _settings(rotation, zoom, shift, flip, brightness, seed)
     noise = _finite(noise, "noise", low=0)
     fill = _fill(fill)
