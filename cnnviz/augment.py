@@ -102,7 +102,7 @@ def _cos_sin(degrees):
     theta = np.deg2rad(degrees)
     cos, sin = np.cos(theta), np.sin(theta)
     quarter = degrees % 90 == 0
-    k = (degrees[quarter] // 90).astype(np.intp) % 4
+    k = (degrees[quarter] % 360 // 90).astype(np.intp)
     cos[quarter], sin[quarter] = np.array([1.0, 0.0, -1.0, 0.0])[k], np.array([0.0, 1.0, 0.0, -1.0])[k]
     return cos, sin
 
@@ -115,9 +115,10 @@ def _inverse(shape, degrees, factor, dx, dy):
     H, W = shape
     c = np.array([(W - 1) / 2, (H - 1) / 2])
     cos, sin = _cos_sin(np.asarray(degrees, dtype=np.float64))
-    A = np.stack([np.stack([cos, -sin], -1), np.stack([sin, cos], -1)], 1) / np.asarray(factor)[:, None, None]
     t = c + np.stack([dx, dy], -1)                       # R(-theta) / s applied to q - c - t
-    return A, c - np.einsum("nij,nj->ni", A, t)
+    with np.errstate(over="ignore", invalid="ignore"):   # a zoom of 1e-308 reads from infinity
+        A = np.stack([np.stack([cos, -sin], -1), np.stack([sin, cos], -1)], 1) / np.asarray(factor)[:, None, None]
+        return A, c - np.einsum("nij,nj->ni", A, t)
 
 
 def _neighbours(index, n, fill):
@@ -157,9 +158,11 @@ def _warp(images, A, b, fill):
 def _bilinear(flat, A, b, y, x, shape, fill):
     """Values of ``flat`` (n, C, pixels) at ``A @ (x, y) + b`` for output pixels ``(x, y)``: (n, C, len(x))."""
     (H, W), Wp = shape, shape[1] + 2 * isinstance(fill, float)
-    # Source points, (n, len(x)) each; far outside is as good as a little outside.
-    xs = np.clip(A[:, 0, 0, None] * x + A[:, 0, 1, None] * y + b[:, 0, None], -_FAR, _FAR)
-    ys = np.clip(A[:, 1, 0, None] * x + A[:, 1, 1, None] * y + b[:, 1, None], -_FAR, _FAR)
+    # Source points, (n, len(x)) each; far outside (even infinitely) is as good as a little outside.
+    with np.errstate(over="ignore", invalid="ignore"):
+        xs = A[:, 0, 0, None] * x + A[:, 0, 1, None] * y + b[:, 0, None]
+        ys = A[:, 1, 0, None] * x + A[:, 1, 1, None] * y + b[:, 1, None]
+    xs, ys = (np.clip(np.nan_to_num(v, nan=_FAR), -_FAR, _FAR) for v in (xs, ys))
     x0, y0 = np.floor(xs), np.floor(ys)
     fx, fy = (xs - x0).astype(flat.dtype), (ys - y0).astype(flat.dtype)
     x0, y0 = x0.astype(np.intp), y0.astype(np.intp)

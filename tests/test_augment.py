@@ -343,6 +343,18 @@ def test_work_split_into_blocks_gives_the_same_result(monkeypatch, block):
     np.testing.assert_allclose(picture, scipy_warp(images[0], 33, fill=0.3), atol=1e-12)
 
 
+@pytest.mark.parametrize("fill", [0.5, *FILL_MODES])
+def test_extreme_settings_give_a_picture_not_a_warning(fill):
+    """Zooms of 1e-308 or 1e308, shifts of 1e300 and angles of 1e300 degrees give finite pictures."""
+    image = random_image(np.random.default_rng(15), (2, 6, 8))
+    for out in (zoom(image, 1e-308, fill=fill), zoom(image, 5e-324, fill=fill), zoom(image, 1e308, fill=fill),
+                shift(image, 1e300, -1e300, fill=fill), rotate(image, 1e300, fill=fill), rotate(image, -1e300, fill=fill),
+                random_augment(image, zoom=(1e-300, 1e300), shift=1e300, rotation=180, fill=fill)):
+        assert out.shape == image.shape and np.isfinite(out).all()
+    if fill == 0.5:                         # shrunk to nothing: only the fill is left
+        np.testing.assert_array_equal(zoom(image, 1e-308, fill=fill), 0.5)
+
+
 def test_integer_images_come_back_as_float64():
     """Integer input is converted to float64, like the rest of cnnviz."""
     assert rotate(np.eye(4, dtype=int), 90).dtype == np.float64
