@@ -236,7 +236,8 @@ def make_shapes(n, *, seed=0, size=28, noise=0.1, classes=CLASS_NAMES,
         Radius as a fraction of ``size``, uniform in ``[low, high]``, with
         ``0 < low <= high <= 0.5``.
     angle : (float, float)
-        Rotation in degrees (as in :func:`draw_shape`), uniform in ``[low, high]``.
+        Rotation in degrees (as in :func:`draw_shape`), uniform in ``[low, high]``
+        within ``[-360, 360]``.
     position : (float, float)
         Where the centre lies, in x and in y alike, uniform in ``[low, high]``
         within ``[0, 1]``: 0 puts the shape against the left (top) edge, 1 against
@@ -269,7 +270,7 @@ def make_shapes(n, *, seed=0, size=28, noise=0.1, classes=CLASS_NAMES,
     noise = _number(noise, "noise", 0, 1)
     classes = _classes(classes)
     scale = _range(scale, "scale", "0 < low <= high <= 0.5", lambda a, b: 0 < a <= b <= 0.5)
-    angle = _range(angle, "angle", "low <= high", lambda a, b: a <= b)
+    angle = _range(angle, "angle", "-360 <= low <= high <= 360", lambda a, b: -360 <= a <= b <= 360)
     position = _range(position, "position", "0 <= low <= high <= 1", lambda a, b: 0 <= a <= b <= 1)
 
     rng = np.random.default_rng(seed)
