@@ -117,7 +117,8 @@ def _inverse(shape, degrees, factor, dx, dy):
     cos, sin = _cos_sin(np.asarray(degrees, dtype=np.float64))
     t = c + np.stack([dx, dy], -1)                       # R(-theta) / s applied to q - c - t
     with np.errstate(over="ignore", invalid="ignore"):   # a zoom of 1e-308 reads from infinity
-        A = np.stack([np.stack([cos, -sin], -1), np.stack([sin, cos], -1)], 1) / np.asarray(factor)[:, None, None]
+        A = np.stack([np.stack([cos, -sin], -1), np.stack([sin, cos], -1)], 1)
+        A = A / np.asarray(factor)[:, None, None]
         return A, c - np.einsum("nij,nj->ni", A, t)
 
 
@@ -156,7 +157,10 @@ def _warp(images, A, b, fill):
 
 
 def _bilinear(flat, A, b, y, x, shape, fill):
-    """Values of ``flat`` (n, C, pixels) at ``A @ (x, y) + b`` for output pixels ``(x, y)``: (n, C, len(x))."""
+    """Values of ``flat`` (n, C, pixels) at ``A @ (x, y) + b`` for output pixels ``(x, y)``.
+
+    Returns (n, C, len(x)).
+    """
     (H, W), Wp = shape, shape[1] + 2 * isinstance(fill, float)
     # Source points, (n, len(x)) each; far outside (even infinitely) is as good as a little outside.
     with np.errstate(over="ignore", invalid="ignore"):

@@ -123,7 +123,8 @@ def test_make_shapes_rejects_bad_arguments(kwargs, error, message):
 
 @pytest.mark.parametrize("args, kwargs, error, message", [
     (("pentagon",), {}, ValueError,
-     r"name must be one of 'circle', 'square', 'triangle', 'cross', 'star', 'hexagon', 'arrow', 'heart'; got 'pentagon'"),
+     r"name must be one of 'circle', 'square', 'triangle', 'cross', 'star', 'hexagon', 'arrow', 'heart'; "
+     r"got 'pentagon'"),
     (("circle",), {"center": 5}, TypeError, r"center must be a pair \(x, y\) of pixel coordinates; got 5"),
     (("circle",), {"radius": 0}, ValueError, r"radius must be between 1 and 28; got 0.0"),
     (("circle",), {"width": 100}, ValueError, r"width must be between 0.25 and 14.0; got 100.0"),
@@ -159,7 +160,10 @@ def ink_box(image, level=0.3):
 
 
 def boxes_by_class(data):
-    return {k: np.array([ink_box(im[0]) for im in data.images[data.labels == k]]) for k in range(len(data.class_names))}
+    return {
+        k: np.array([ink_box(im[0]) for im in data.images[data.labels == k]])
+        for k in range(len(data.class_names))
+    }
 
 
 def test_held_ranges_give_every_shape_of_a_class_the_same_place_size_and_turn():
@@ -191,7 +195,8 @@ def test_held_shapes_are_the_drawn_shape_at_that_setting():
 def test_position_range_moves_the_shapes_to_the_edges():
     """position (0, 0) puts circles a pixel from the top left, (1, 1) from the bottom right."""
     for position in ((0, 0), (1, 1)):
-        images = make_shapes(20, seed=6, noise=0, classes=("circle",), scale=(0.2, 0.35), position=position).images
+        images = make_shapes(20, seed=6, noise=0, classes=("circle",), scale=(0.2, 0.35),
+                             position=position).images
         boxes = np.array([ink_box(im[0], level=0.05) for im in images])
         if position == (0, 0):
             assert np.all((boxes[:, :2] >= 1) & (boxes[:, :2] <= 2))
@@ -243,7 +248,8 @@ def test_star_and_hexagon_have_their_symmetry():
     """A star looks the same turned by 72 degrees (not 36); a hexagon by 60 (not 30)."""
     for name, turn in (("star", 72), ("hexagon", 60)):
         base = draw_shape(name, size=56, angle=10)
-        same, other = draw_shape(name, size=56, angle=10 + turn), draw_shape(name, size=56, angle=10 + turn / 2)
+        same = draw_shape(name, size=56, angle=10 + turn)
+        other = draw_shape(name, size=56, angle=10 + turn / 2)
         assert np.abs(base - same).mean() < 0.2 * np.abs(base - other).mean(), name
 
 
@@ -261,9 +267,12 @@ def test_arrow_points_along_its_angle_and_the_heart_stands_on_its_tip():
 @pytest.mark.parametrize("kwargs, error, message", [
     ({"classes": "star"}, TypeError, r"classes must be a non-empty tuple of shape names; got 'star'"),
     ({"classes": ()}, TypeError, r"classes must be a non-empty tuple of shape names; got \(\)"),
-    ({"classes": ("star", "pentagon")}, ValueError, r"classes must be one of 'circle', .*'heart'; got 'pentagon'"),
-    ({"classes": ("star", "star")}, ValueError, r"classes must name each shape at most once; got \('star', 'star'\)"),
-    ({"scale": (0, 0.3)}, ValueError, r"scale must be a pair \(low, high\) with 0 < low <= high <= 0.5; got \(0, 0.3\)"),
+    ({"classes": ("star", "pentagon")}, ValueError,
+     r"classes must be one of 'circle', .*'heart'; got 'pentagon'"),
+    ({"classes": ("star", "star")}, ValueError,
+     r"classes must name each shape at most once; got \('star', 'star'\)"),
+    ({"scale": (0, 0.3)}, ValueError,
+     r"scale must be a pair \(low, high\) with 0 < low <= high <= 0.5; got \(0, 0.3\)"),
     ({"scale": (0.3, 0.6)}, ValueError, r"scale must be a pair .*; got \(0.3, 0.6\)"),
     ({"scale": 0.3}, TypeError, r"scale must be a pair \(low, high\) with .*; got 0.3"),
     ({"angle": (10, 0)}, ValueError,
