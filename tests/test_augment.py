@@ -49,7 +49,7 @@ def pillow_rotate(image, degrees, fill=0.0):
     """Pillow's rotate (bilinear) on each channel as a 32-bit float image."""
     planes = image.reshape(-1, *image.shape[-2:]).astype(np.float32)
     out = [
-        np.asarray(Image.fromarray(p, mode="F").rotate(degrees, Image.Resampling.BILINEAR, fillcolor=fill))
+        np.asarray(Image.fromarray(p).rotate(degrees, Image.Resampling.BILINEAR, fillcolor=fill))
         for p in planes
     ]
     return np.array(out).reshape(image.shape)
