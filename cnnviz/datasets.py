@@ -203,7 +203,7 @@ def draw_shape(name, *, size=28, center=None, radius=None, angle=0.0, width=2.0)
 
 def make_shapes(n, *, seed=0, size=28, noise=0.1, classes=CLASS_NAMES,
                 scale=(0.22, 0.42), angle=(0, 360), position=(0, 1)):
-    """Generate ``n`` labelled images of circles, squares, triangles and crosses.
+    """Generate ``n`` labelled images of circles, squares, triangles and crosses (or ``classes``).
 
     Every image gets a random radius (0.22 to 0.42 of the image size), position (the
     whole shape stays inside), rotation, stroke width (1.2 to 2.8 pixels at 28 px,
