@@ -60,6 +60,9 @@ ARCHITECTURES = {
         Conv2d(4, 5, 3, padding=2, dilation=2), ReLU(), MaxPool2d(2, ceil_mode=True),
         Flatten(), Dense(5 * 3 * 3, 4), Softmax(),
     ], (0, 1, 2, 3, 4, 5)),
+    "flatten-first-mlp": ((2, 6, 5), lambda: [
+        Flatten(), Dense(2 * 6 * 5, 8), ReLU(), Dense(8, 3), Softmax(),
+    ], ()),
 }
 
 
@@ -140,6 +143,7 @@ def torch_run(modules, x, torch, keep=None):
 
 
 CASES = [(name, seed) for name in ARCHITECTURES for seed in (0, 1)]
+SPATIAL_CASES = [(name, seed) for name, seed in CASES if ARCHITECTURES[name][2]]
 
 
 # ------------------------------------------------------------------------------ saliency
@@ -224,7 +228,7 @@ def differentiable_at(net, index):
     return not (isinstance(net.layers[index], ReLU) and isinstance(net.layers[index + 1], MaxPool2d))
 
 
-@pytest.mark.parametrize("name, seed", CASES)
+@pytest.mark.parametrize("name, seed", SPATIAL_CASES)
 @pytest.mark.parametrize("gradients", ["differences", "backward"])
 def test_grad_cam_matches_a_direct_computation(name, seed, gradients):
     """ReLU(sum_k alpha_k A_k), alpha_k the mean gradient over positions, at every spatial layer."""
@@ -267,7 +271,7 @@ def test_grad_cam_before_the_dense_layer_uses_its_mean_weights():
         np.testing.assert_allclose(grad_cam(net, image, target, layer=5), expected, rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("name, seed", CASES)
+@pytest.mark.parametrize("name, seed", SPATIAL_CASES)
 def test_grad_cam_matches_torch_autograd(name, seed):
     """Activations and their gradients from PyTorch give the same map."""
     torch = torch_or_skip()
@@ -417,7 +421,8 @@ def test_activation_maximization_score_is_the_logit_layer():
 def test_activation_maximization_step_follows_its_formula(name, seed, value_range):
     """One step is clip(x0 + lr * (g / rms(g) - penalty * x0)), g by central differences."""
     net, shape = random_net(name, seed)
-    index = {"conv-max-conv-softmax": 4, "strided-avg-logits": 2, "overlapping-pools-dilation": 3}[name]
+    index = {"conv-max-conv-softmax": 4, "strided-avg-logits": 2, "overlapping-pools-dilation": 3,
+             "flatten-first-mlp": 2}[name]
     options = dict(input_shape=shape, lr=0.3, penalty=0.7, value_range=value_range, seed=seed)
     x0 = activation_maximization(net, index, 0, steps=0, **options)      # the start, any channel
     # The channel most active at the start, so that its gradient is not zero.
