@@ -27,7 +27,9 @@ from .pooling import max_pool2d
 from .pretrained import INPUT_SHAPE
 
 #: How much memory one chunk of occluded copies may use on its way through the model.
-OCCLUSION_CHUNK_BYTES = 16 * 2**20
+#: Chunks this small stay in the CPU's caches: on the shipped network, 4-8 MiB ran
+#: faster than 32-64 MiB, and much faster than one copy at a time.
+OCCLUSION_CHUNK_BYTES = 8 * 2**20
 
 
 # ------------------------------------------------------------------------------ checks
