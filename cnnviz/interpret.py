@@ -352,8 +352,8 @@ def activation_maximization(model, layer, channel, *, input_shape=INPUT_SHAPE, s
     that is, a step up ``f`` (whose gradient is rescaled, so that ``lr`` is in
     pixel units at every layer) and down the penalty ``penalty / 2 * ||x||^2``,
     which keeps pixels that do not help near 0. Clipping keeps the input in the
-    range of values the network was trained on. Without them the ascent finds
-    ever brighter noise rather than a pattern.
+    range of values the network was trained on. Without the penalty and the
+    clipping, the ascent finds ever brighter noise rather than a pattern.
 
     Parameters
     ----------
