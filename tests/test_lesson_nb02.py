@@ -99,3 +99,14 @@ def test_code_checks_refuse_the_other_operation():
         nb02.true_convolution(cnnviz.correlate2d)
     with pytest.raises(CheckError):
         nb02.cross_correlation(cnnviz.convolve2d)
+
+
+def test_shift_and_emboss_under_the_flip():
+    """'The shift kernel moves the picture the other way, and emboss lights it from the opposite side'."""
+    from cnnviz.filters import EMBOSS, IDENTITY, SHIFT
+    x = np.random.default_rng(2).normal(size=(6, 6))
+    right = cnnviz.correlate2d(x, SHIFT, padding="same")
+    left = cnnviz.convolve2d(x, SHIFT, padding="same")
+    assert np.allclose(right[:, 1:], x[:, :-1]) and np.allclose(left[:, :-1], x[:, 1:])
+    relief = EMBOSS - IDENTITY                     # the diagonal derivative under the photo
+    assert np.allclose(np.rot90(relief, 2), -relief)

@@ -163,3 +163,20 @@ def test_checks_refuse_wrong_answers():
         nb03.median_of_line(1 / 3)
     with pytest.raises(CheckError):
         nb03.sobel_by_hand(lambda image: filters.sobel_magnitude(image) * 2)
+
+
+def test_large_sigma_in_small_window_looks_like_a_box():
+    """'A large sigma in a small window is cut off at the window's edge and starts to look like a box'."""
+    narrow, wide = filters.gaussian(3, 0.5), filters.gaussian(3, 4.0)
+    assert wide.min() / wide.max() > 0.9 > narrow.min() / narrow.max()
+    assert np.allclose(wide, filters.box_blur(3), atol=0.01)
+
+
+def test_band_of_wrong_pixels_grows_with_the_kernel():
+    """'the band of wrong pixels grows with the kernel': only the outer d(k - 1)/2 rows and columns differ."""
+    for mode in ("zeros", "reflect", "replicate", "circular"):
+        for size in (3, 7, 11):
+            error = np.abs(border_state(PHOTO, mode=mode, size=size, row=40, col=62).error)
+            p = size // 2
+            assert np.allclose(error[p:-p, p:-p], 0, atol=1e-6)
+            assert error[:p].max() > 1e-3
