@@ -66,7 +66,7 @@ print(f"pixel ({row}, {col}) as (R, G, B):", np.round(hwc[row, col] * 255).astyp
 assert np.array_equal(rgb[:, row, col], hwc[row, col])
 
 # %% [markdown]
-# Pick a channel below. Each plane is an ordinary grey matrix: bright where the photo has a lot of that colour. The cat's orange fur is bright in red, darker in green and darker still in blue. The eyes are a surprise: they look green, yet in the patch the explorer starts on, inside the left eye, red is the brightest of the three planes (the cell after the explorer prints the averages). The eye looks green-yellow because blue is so much lower than red and green, not because green is the largest number.
+# Pick a channel below. Each plane is an ordinary grey matrix: bright where the photo has a lot of that colour. The cat's orange fur is bright in red, darker in green and darker still in blue. The eyes are a surprise: they look green, yet in the patch the explorer starts on, inside the left eye, red is the brightest of the three planes (the cell after the explorer prints the averages). Red and green both stand far above blue there, a yellowish mix: the name we give a colour does not tell you which of its three numbers is the largest.
 
 # %%
 channel_explorer(rgb)
