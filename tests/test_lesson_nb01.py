@@ -37,7 +37,7 @@ def test_grey_is_the_luma_mix_and_not_whole_numbers(grey, rgb):
 
 
 def test_eye_patch_is_brightest_in_red(grey, rgb):
-    """'inside the left eye, red is the brightest of the three planes ... blue is so much lower'."""
+    """'inside the left eye, red is the brightest of the three planes ... Red and green both stand far above blue'."""
     H, W = grey.shape
     means = [split_channel(rgb, channel=c, row=H // 3, col=W // 3).patch.mean()
              for c in ("red", "green", "blue")]
