@@ -180,3 +180,14 @@ def test_band_of_wrong_pixels_grows_with_the_kernel():
             p = size // 2
             assert np.allclose(error[p:-p, p:-p], 0, atol=1e-6)
             assert error[:p].max() > 1e-3
+
+
+@pytest.mark.parametrize("name", ["Vertical edge", "Horizontal edge", "Sobel x", "Sobel y",
+                                  "Prewitt x", "Prewitt y", "Laplacian"])
+def test_a_few_pixels_respond_far_more_strongly(name):
+    """'A few pixels respond far more strongly than the rest (half as strongly again, or more),
+    so the colours stop short of them'."""
+    state = gallery_state(PHOTO, name=name)
+    strength = np.abs(state.result)
+    assert strength.max() >= 1.5 * state.limit
+    assert np.mean(strength > state.limit) <= 0.006

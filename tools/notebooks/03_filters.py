@@ -47,7 +47,7 @@ for name, kernel in filters.KERNELS.items():
 # - **Identity** and **Shift right** look like the photo itself. The shift moves everything by one pixel, too little to see at this size (the next cell checks it with numbers).
 # - **Box blur** and **Gaussian blur** average a neighbourhood. For the Gaussian, the size and sigma sliders become active: a bigger sigma spreads the weights further and blurs more. A large sigma in a small window is cut off at the window's edge and starts to look like a box.
 # - **Sharpen** is the identity plus "how much brighter am I than my neighbours", so fine detail stands out. It can push pixels below 0 or above 1; the grey picture clips those.
-# - The **edge** kernels, **Sobel**, **Prewitt** and **Laplacian** have numbers that add up to zero. Their result is close to zero wherever the photo is flat, and positive or negative where brightness changes, so it is drawn on the red-blue map with its own colour bar. A few pixels (the glint in an eye) respond far more strongly than the rest, so the colours stop short of them; the caption gives both numbers.
+# - The **edge** kernels, **Sobel**, **Prewitt** and **Laplacian** have numbers that add up to zero. Their result is close to zero wherever the photo is flat, and positive or negative where brightness changes, so it is drawn on the red-blue map with its own colour bar. A few pixels respond far more strongly than the rest (half as strongly again, or more), so the colours stop short of them; the caption gives both numbers.
 # - **Emboss** is a diagonal edge detector with the photo added back on top, so the cat looks pressed into metal.
 
 # %%
