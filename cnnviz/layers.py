@@ -34,8 +34,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import _show, as_array, common_float, int_pair, nonnegative_int, positive_int
-from .convolution import _conv2d_backward_cols, _conv2d_forward_cols, _prepare, resolve_padding
+from ._validate import (
+    _show, as_array, channel_groups, common_float, int_pair, nonnegative_int, positive_int,
+)
+from .convolution import _grouped_backward, _grouped_forward, _prepare, resolve_padding
 from .losses import softmax
 from .params import conv2d_params, dense_params
 from .pooling import avg_pool2d, max_pool2d
@@ -134,9 +136,10 @@ def _image_batch(x):
 class Conv2d(Layer):
     """2-D convolution layer: ``out_channels`` filters of shape ``(in_channels, kh, kw)``.
 
-    ``stride``, ``padding`` and ``dilation`` accept what :func:`cnnviz.conv2d`
-    accepts, "same" and "valid" included. Weights ``(out_channels, in_channels,
-    kh, kw)`` and bias ``(out_channels,)`` are ``None`` until initialised.
+    ``stride``, ``padding``, ``dilation`` and ``groups`` accept what
+    :func:`cnnviz.conv2d` accepts, "same" and "valid" included. Weights
+    ``(out_channels, in_channels // groups, kh, kw)`` and bias ``(out_channels,)``
+    are ``None`` until initialised.
 
     ``forward`` maps ``(N, in_channels, H, W)`` to ``(N, out_channels, oh, ow)``
     with :func:`cnnviz.conv2d`'s im2col and one matrix product, and keeps the
@@ -150,6 +153,8 @@ class Conv2d(Layer):
     (16, 32, 32)
     >>> Conv2d(3, 16, 3).num_params
     448
+    >>> Conv2d(32, 32, 3, groups=32).num_params          # depthwise: one 3x3 filter per channel
+    320
     >>> conv = Conv2d(1, 2, 3, padding=1)
     >>> conv.initialize(np.random.default_rng(0))
     >>> out = conv.forward(np.ones((5, 1, 4, 4)))
@@ -165,9 +170,10 @@ class Conv2d(Layer):
     sample_ndim = 3
 
     def __init__(self, in_channels, out_channels, kernel_size, *, stride=1, padding=0,
-                 dilation=1, bias=True):
+                 dilation=1, groups=1, bias=True):
         self.in_channels = positive_int(in_channels, "in_channels")
         self.out_channels = positive_int(out_channels, "out_channels")
+        self.groups = channel_groups(groups, self.in_channels, self.out_channels)
         self.kernel_size = int_pair(kernel_size, "kernel_size")
         self.stride = int_pair(stride, "stride")
         self.dilation = int_pair(dilation, "dilation")
@@ -207,10 +213,17 @@ class Conv2d(Layer):
 
     @property
     def num_params(self):
-        return conv2d_params(self.in_channels, self.out_channels, self.kernel_size, bias=self.use_bias)
+        return conv2d_params(self.in_channels, self.out_channels, self.kernel_size,
+                             bias=self.use_bias, groups=self.groups)
+
+    def multiply_adds(self, input_shape):
+        """``out_channels * oh * ow * (in_channels / groups) * kh * kw``."""
+        _, oh, ow = self.output_shape(input_shape)
+        kh, kw = self.kernel_size
+        return self.out_channels * oh * ow * (self.in_channels // self.groups) * kh * kw
 
     def param_shapes(self):
-        shapes = {"weight": (self.out_channels, self.in_channels, *self.kernel_size)}
+        shapes = {"weight": (self.out_channels, self.in_channels // self.groups, *self.kernel_size)}
         if self.use_bias:
             shapes["bias"] = (self.out_channels,)
         return shapes
@@ -221,9 +234,9 @@ class Conv2d(Layer):
         self._check_initialized()
         self.output_shape(x.shape[1:])  # clear messages for a wrong channel count or size
         xp, weight, bias, stride, dilation, _ = _prepare(
-            x, self.weight, self.bias, self.stride, self.padding, self.dilation
+            x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
         )
-        out, cols = _conv2d_forward_cols(xp, weight, bias, stride, dilation)
+        out, cols = _grouped_forward(xp, weight, bias, stride, dilation, self.groups)
         self._cache = (cols, weight, xp.shape, out.shape, batched)
         return out if batched else out[0]
 
@@ -233,8 +246,8 @@ class Conv2d(Layer):
         g = _grad_like(grad_out, out_shape if batched else out_shape[1:])
         g = g if batched else g[None]
         g = g.astype(common_float(g, weight), copy=False)
-        grad_x, grad_w, grad_b = _conv2d_backward_cols(
-            cols, weight, g, padded_shape, self._pads(), self.stride, self.dilation
+        grad_x, grad_w, grad_b = _grouped_backward(
+            cols, weight, g, padded_shape, self._pads(), self.stride, self.dilation, self.groups
         )
         self._grads = {"weight": grad_w}
         if self.use_bias:
@@ -242,8 +255,8 @@ class Conv2d(Layer):
         return grad_x if batched else grad_x[0]
 
     def initialize(self, rng):
-        fan_in = self.in_channels * self.kernel_size[0] * self.kernel_size[1]
-        shape = (self.out_channels, self.in_channels, *self.kernel_size)
+        fan_in = self.in_channels // self.groups * self.kernel_size[0] * self.kernel_size[1]
+        shape = (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
         # He initialisation: keeps the variance of activations steady through ReLUs.
         self.weight = (rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)).astype(np.float32)
         self.bias = np.zeros(self.out_channels, np.float32) if self.use_bias else None
@@ -256,6 +269,8 @@ class Conv2d(Layer):
             extra += f", padding={self.padding!r}"
         if self.dilation != (1, 1):
             extra += f", dilation={self.dilation[0] if self.dilation[0] == self.dilation[1] else self.dilation}"
+        if self.groups != 1:
+            extra += f", groups={self.groups}"
         if not self.use_bias:
             extra += ", bias=False"
         k = self.kernel_size[0] if self.kernel_size[0] == self.kernel_size[1] else self.kernel_size

@@ -303,6 +303,7 @@ def test_bias_false_drops_the_bias():
     (Conv2d(3, 16, 3), (3, 12, 12)),
     (Conv2d(3, 16, (3, 5), stride=2, padding=1, dilation=2, bias=False), (3, 12, 12)),
     (Conv2d(3, 16, 3, padding="same"), (3, 12, 12)),
+    (Conv2d(4, 8, 3, groups=4, bias=False), (4, 12, 12)),
     (MaxPool2d(3, stride=2), (3, 12, 12)),
     (MaxPool2d((2, 3), padding=1, ceil_mode=True), (3, 12, 12)),
     (AvgPool2d(2), (3, 12, 12)),
