@@ -462,15 +462,15 @@ def test_example_classifier_on_the_wrong_image_size():
 
 
 # ------------------------------------------------------------------------------ groups
+X4, W4, G4 = np.ones((4, 5, 5)), np.ones((6, 2, 3, 3)), np.ones((6, 3, 3))
 GROUPED = {
-    "conv2d": lambda g, w=None: cnnviz.conv2d(np.ones((4, 5, 5)), np.ones((6, 2, 3, 3)) if w is None else w, groups=g),
-    "conv2d_naive": lambda g, w=None: cnnviz.conv2d_naive(np.ones((4, 5, 5)), np.ones((6, 2, 3, 3)) if w is None else w, groups=g),
-    "conv2d_backward": lambda g, w=None: cnnviz.conv2d_backward(
-        np.ones((4, 5, 5)), np.ones((6, 2, 3, 3)) if w is None else w, np.ones((6, 3, 3)), groups=g),
-    "conv2d_backward_naive": lambda g, w=None: cnnviz.convolution.conv2d_backward_naive(
-        np.ones((4, 5, 5)), np.ones((6, 2, 3, 3)) if w is None else w, np.ones((6, 3, 3)), groups=g),
-    "Conv2d": lambda g, w=None: Conv2d(4, 6, 3, groups=g),
-    "conv2d_params": lambda g, w=None: cnnviz.conv2d_params(4, 6, 3, groups=g),
+    "conv2d": lambda g, w=W4: cnnviz.conv2d(X4, w, groups=g),
+    "conv2d_naive": lambda g, w=W4: cnnviz.conv2d_naive(X4, w, groups=g),
+    "conv2d_backward": lambda g, w=W4: cnnviz.conv2d_backward(X4, w, G4, groups=g),
+    "conv2d_backward_naive": lambda g, w=W4: cnnviz.convolution.conv2d_backward_naive(
+        X4, w, G4, groups=g),
+    "Conv2d": lambda g, w=W4: Conv2d(4, 6, 3, groups=g),
+    "conv2d_params": lambda g, w=W4: cnnviz.conv2d_params(4, 6, 3, groups=g),
 }
 
 
@@ -492,7 +492,8 @@ def test_groups_must_be_an_integer(name, groups):
         GROUPED[name](groups)
 
 
-@pytest.mark.parametrize("name", ["conv2d", "conv2d_naive", "conv2d_backward", "conv2d_backward_naive"])
+@pytest.mark.parametrize("name", ["conv2d", "conv2d_naive", "conv2d_backward",
+                                  "conv2d_backward_naive"])
 def test_grouped_weight_of_the_wrong_depth_is_explained(name):
     """With groups=2 over 4 channels each filter spans 2: a weight of depth 4 is refused."""
     with pytest.raises(ValueError, match=r"weight has depth 4 .* 4 channels in groups=2: each "
