@@ -106,6 +106,11 @@ class Layer:
 
         Counted for the products with learned weights (convolution and dense layers);
         0 for layers that only compare, add or rescale values.
+
+        >>> Conv2d(3, 16, 3).multiply_adds((3, 32, 32))     # 16 x 30 x 30 outputs, 27 each
+        388800
+        >>> ReLU().multiply_adds((16, 30, 30)), ReLU().activation_size((16, 30, 30))
+        (0, 14400)
         """
         return 0
 

@@ -76,6 +76,11 @@ class ReceptiveFields:
     """The rows of :func:`receptive_field`, one per layer; prints as a table.
 
     Indexing and iteration give the :class:`ReceptiveField` rows.
+
+    >>> from cnnviz.layers import Conv2d
+    >>> fields = receptive_field([Conv2d(1, 1, 3), Conv2d(1, 1, 3)], (1, 8, 8))
+    >>> len(fields), fields[-1].size
+    (2, (5, 5))
     """
 
     def __init__(self, rows):
