@@ -11,12 +11,14 @@ from .convolution import (
     col2im, conv2d, conv2d_backward, conv2d_naive, convolve2d, correlate2d, im2col, pad2d,
 )
 from .layers import (
-    AvgPool2d, Conv2d, Dense, Flatten, Linear, MaxPool2d, ReLU, Sequential, Softmax,
+    AvgPool2d, BatchNorm2d, Conv2d, Dense, Flatten, GlobalAvgPool2d, Linear, MaxPool2d, ReLU,
+    ReLU6, Residual, Sequential, Softmax,
 )
 from .images import load_image
 from .losses import CrossEntropyLoss, cross_entropy, softmax
 from .params import conv2d_params, dense_params, locally_connected_params
 from .pooling import avg_pool2d, max_pool2d
+from .receptive import receptive_field
 from .shapes import conv_output_size, explain_output_size, pool_output_size, same_padding
 
 __version__ = "0.1.0"
@@ -30,4 +32,5 @@ __all__ = [
     "convolve2d", "correlate2d", "dense_params", "explain_output_size", "filters", "images", "load_image", "locally_connected_params",
     "max_pool2d", "models",
     "pad2d", "pool_output_size", "same_padding",
+    "BatchNorm2d", "GlobalAvgPool2d", "ReLU6", "Residual", "receptive_field",
 ]
