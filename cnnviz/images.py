@@ -396,7 +396,7 @@ def load_image(path, *, grayscale=False, size=None, max_pixels=MAX_PIXELS):
         found = _format_of(prefix)
         if found is not None:
             raise UnsupportedFormatError(
-                f"{name} is a {found} file, which load_image does not open; the accepted "
+                f"{name} is in the {found} format, which load_image does not open; the accepted "
                 f"formats are {_FORMAT_NAMES}",
                 source=name, format=found,
             ) from None

@@ -570,7 +570,7 @@ def test_other_formats_are_refused_unopened(format, monkeypatch):
     data = saved(Image.new(mode, (16, 16), (200, 100, 50)), format)
     for path in (data, io.BytesIO(data)):
         with pytest.raises(images.UnsupportedFormatError, match=(
-                rf"is a {format} file, which load_image does not open; the accepted formats "
+                rf"is in the {format} format, which load_image does not open; the accepted formats "
                 r"are PNG, JPEG, GIF, BMP, TIFF or WebP")) as caught:
             load_image(path)
         assert caught.value.format == format
@@ -581,7 +581,7 @@ def test_eps_named_png_on_disk_is_refused(tmp_path):
     """A PostScript file called picture.png is still PostScript: refused, not run."""
     fake = tmp_path / "picture.png"
     fake.write_bytes(b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nshowpage\n")
-    with pytest.raises(images.UnsupportedFormatError, match=re.escape(str(fake)) + " is a EPS file"):
+    with pytest.raises(images.UnsupportedFormatError, match=re.escape(str(fake)) + " is in the EPS format"):
         load_image(fake)
 
 
@@ -591,7 +591,7 @@ def test_icon_hiding_a_huge_png_is_refused_before_decoding():
     inner = png_header(12_000, 12_000)
     directory = struct.pack("<HHH", 0, 1, 1) + struct.pack("<BBBBHHII", 16, 16, 0, 0, 1, 32,
                                                            len(inner), 6 + 16)
-    with pytest.raises(images.UnsupportedFormatError, match="is a ICO file") as caught:
+    with pytest.raises(images.UnsupportedFormatError, match="is in the ICO format") as caught:
         load_image(directory + inner)
     assert caught.value.format == "ICO"
 
