@@ -14,16 +14,66 @@ degrees first: :func:`convolve2d`.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._validate import (
-    as_array, common_float, int_pair, nonnegative_int, one_of, positive_int, real_number,
+    as_array, check_memory, common_float, int_pair, nonnegative_int, one_of, positive_int,
+    real_number,
 )
 from .shapes import _no_fit_message
 
 PAD_MODES = ("zeros", "reflect", "replicate", "circular")
 _NUMPY_PAD_MODE = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
 PADDING_WORDS = ("valid", "same", "full")
+
+
+# ------------------------------------------------------------------------ memory checks
+def _shape_of(value):
+    """The shape of an array or nested list, or None when it has none (the full checks
+    that follow say why)."""
+    try:
+        return tuple(int(n) for n in np.shape(value))
+    except (ValueError, TypeError, RecursionError):
+        return None
+
+
+def _itemsize(*arrays):
+    """4 when every given array is float32 (the result is float32 too), else 8."""
+    return 4 if all(getattr(a, "dtype", None) == np.float32 for a in arrays) else 8
+
+
+def _refuse_large(what, x, kernel_shape, *, stride=1, padding=0, dilation=1, out_channels=0,
+                  windows=True, copies=1, itemsize=8, kernel_named=True):
+    """Refuse, before anything is allocated, a request whose padded input, unfolded windows
+    (``C * kh * kw`` numbers per output position) and output would need more than
+    :data:`cnnviz._validate.MEMORY_LIMIT`; ``copies`` counts the arrays of each kind a
+    backward pass adds. ``kernel_shape`` ends in ``(kh, kw)``. Malformed arguments pass:
+    the full checks that follow explain them."""
+    shape = _shape_of(x)
+    if shape is None or not isinstance(kernel_shape, (tuple, list)) or len(shape) < 2 \
+            or len(kernel_shape) < 2:
+        return
+    try:
+        kh, kw = (int(k) for k in kernel_shape[-2:])
+        strides, dilations = int_pair(stride, "stride"), int_pair(dilation, "dilation")
+        (top, bottom), (left, right) = resolve_padding(padding, (kh, kw), stride=strides,
+                                                       dilation=dilations)
+    except (ValueError, TypeError):
+        return
+    *batch, height, width = shape
+    maps = math.prod(batch)                       # N * C (1 for one 2-D image)
+    padded_h, padded_w = height + top + bottom, width + left + right
+    outs = [max(0, (n - d * (k - 1) - 1) // s + 1)
+            for n, k, s, d in zip((padded_h, padded_w), (kh, kw), strides, dilations)]
+    need = maps * padded_h * padded_w
+    if windows:
+        images = math.prod(batch[:-1]) if len(batch) > 1 else 1
+        need += maps * kh * kw * outs[0] * outs[1] + images * out_channels * outs[0] * outs[1]
+    request = f"{what} of a {'x'.join(str(n) for n in shape)} input"
+    request += f" with a {kh}x{kw} kernel and" if kernel_named else " with"
+    check_memory(copies * need, itemsize, f"{request} padding {padding!r}")
 
 
 # ----------------------------------------------------------------------------- padding
@@ -104,6 +154,8 @@ def pad2d(x, padding, *, mode="zeros", value=0.0):
            [0., 1., 2., 3., 0.],
            [0., 0., 0., 0., 0.]])
     """
+    _refuse_large("pad2d", x, (1, 1), padding=padding, windows=False, itemsize=_itemsize(x),
+                  kernel_named=False)
     x = as_array(x, "x", ndims=(2, 3, 4))
     one_of(mode, "mode", PAD_MODES)
     value = real_number(value, "value")
@@ -195,6 +247,7 @@ def im2col(x, kernel_shape, *, stride=(1, 1), dilation=(1, 1)):
            [3., 4., 6., 7.],
            [4., 5., 7., 8.]])
     """
+    _refuse_large("im2col", x, kernel_shape, stride=stride, dilation=dilation, itemsize=_itemsize(x))
     N, C, H, W = x.shape
     kh, kw = kernel_shape
     (sh, sw), (dh, dw) = stride, dilation
@@ -236,6 +289,8 @@ def conv2d(x, weight, bias=None, *, stride=1, padding=0, dilation=1):
     >>> conv2d(np.ones((3, 32, 32)), np.ones((16, 3, 3, 3))).shape
     (16, 30, 30)
     """
+    _refuse_large("conv2d", x, _shape_of(weight), stride=stride, padding=padding, dilation=dilation,
+                  out_channels=(_shape_of(weight) or (0,))[0], itemsize=_itemsize(x, weight))
     xp, weight, bias, stride, dilation, batched = _prepare(x, weight, bias, stride, padding, dilation)
     out, _ = _conv2d_forward_cols(xp, weight, bias, stride, dilation)
     return out if batched else out[0]
@@ -255,6 +310,8 @@ def conv2d_naive(x, weight, bias=None, *, stride=1, padding=0, dilation=1):
     array([[[19., 25.],
             [37., 43.]]])
     """
+    _refuse_large("conv2d_naive", x, _shape_of(weight), stride=stride, padding=padding,
+                  dilation=dilation, windows=False, itemsize=_itemsize(x, weight))
     xp, weight, bias, (sh, sw), (dh, dw), batched = _prepare(
         x, weight, bias, stride, padding, dilation
     )
@@ -312,6 +369,7 @@ def col2im(cols, input_shape, kernel_shape, *, stride=1, dilation=1):
     if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 4:
         raise ValueError(f"input_shape must be (N, C, H, W); got {input_shape!r}")
     N, C, H, W = (positive_int(n, "input_shape") for n in input_shape)
+    check_memory(N * C * H * W, 8, f"col2im onto input_shape {(N, C, H, W)}")
     kh, kw = int_pair(tuple(kernel_shape), "kernel_shape")
     (sh, sw), (dh, dw) = int_pair(stride, "stride"), int_pair(dilation, "dilation")
     if H < dh * (kh - 1) + 1 or W < dw * (kw - 1) + 1:
@@ -432,6 +490,8 @@ def conv2d_backward(x, weight, grad_out, *, stride=1, padding=0, dilation=1):
     >>> gb
     array([4.])
     """
+    _refuse_large("conv2d_backward", x, _shape_of(weight), stride=stride, padding=padding,
+                  dilation=dilation, copies=2, itemsize=_itemsize(x, weight))
     xp, weight, grad_out, stride, dilation, pads, batched = _prepare_backward(
         x, weight, grad_out, stride, padding, dilation
     )
@@ -457,6 +517,8 @@ def conv2d_backward_naive(x, weight, grad_out, *, stride=1, padding=0, dilation=
     array([[ 8., 12.],
            [20., 24.]])
     """
+    _refuse_large("conv2d_backward_naive", x, _shape_of(weight), stride=stride, padding=padding,
+                  dilation=dilation, windows=False, copies=2, itemsize=_itemsize(x, weight))
     xp, weight, grad_out, (sh, sw), (dh, dw), pads, batched = _prepare_backward(
         x, weight, grad_out, stride, padding, dilation
     )
@@ -505,6 +567,8 @@ def correlate2d(image, kernel, *, stride=1, padding=0, dilation=1, pad_mode="zer
     array([[19., 25.],
            [37., 43.]])
     """
+    _refuse_large("correlate2d", image, _shape_of(kernel), stride=stride, padding=padding,
+                  dilation=dilation, out_channels=1, itemsize=_itemsize(image, kernel))
     image = as_array(image, "image", ndims=2)
     kernel = as_array(kernel, "kernel", ndims=2)
     one_of(pad_mode, "pad_mode", PAD_MODES)

@@ -498,6 +498,7 @@ def step_edge(size=32, *, low=0.2, high=0.8):
     height, width = int_pair(size, "size")
     if width < 2:
         raise ValueError(f"size must give a width of at least 2 for a step; got {size!r}")
+    check_memory(height * width, 4, f"step_edge(size={size!r})")
     low = _unit_number(low, "low")
     high = _unit_number(high, "high")
     image = np.full((height, width), high, dtype=np.float32)
@@ -530,6 +531,8 @@ def checkerboard(size=64, square=8):
     """
     height, width = int_pair(size, "size")
     square = positive_int(square, "square")
+    # the int64 sum and its remainder, then the float32 result
+    check_memory(height * width, 20, f"checkerboard(size={size!r})")
     rows = np.arange(height)[:, None] // square
     cols = np.arange(width)[None, :] // square
     return ((rows + cols) % 2).astype(np.float32)
@@ -560,6 +563,8 @@ def shapes(size=64):
     size = positive_int(size, "size")
     if size < 16:
         raise ValueError(f"size must be an integer of at least 16 for shapes; got {size}")
+    # the float32 image, float64 distances and boolean masks of its size
+    check_memory(size * size, 32, f"shapes({size})")
     # Pixel centres in unit coordinates: y grows down, x grows right.
     y = ((np.arange(size) + 0.5) / size)[:, None]
     x = ((np.arange(size) + 0.5) / size)[None, :]
