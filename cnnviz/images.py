@@ -141,6 +141,8 @@ def _prefix(source) -> bytes:
         if isinstance(source, Path):
             with open(source, "rb") as handle:
                 return handle.read(16)
+        if not source.seekable():  # Pillow reads such a stream whole; leave it untouched
+            return b""
         position = source.tell()
         prefix = source.read(16)
         source.seek(position)

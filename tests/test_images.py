@@ -754,3 +754,24 @@ def test_worst_accepted_upload_costs_under_200_mb_and_a_second(tmp_path, format,
     megabytes, seconds = upload_cost(path)
     assert megabytes < 210                   # ...that stays cheap: no full-size float32 copies
     assert seconds < 1.0
+
+
+def test_non_seekable_stream_is_read_whole():
+    """Peeking at the first bytes (to name a refused format) never consumes a stream that
+    cannot seek back: such a stream still loads."""
+    class Stream(io.RawIOBase):
+        def __init__(self, data):
+            self.data = io.BytesIO(data)
+
+        def readable(self):
+            return True
+
+        def seekable(self):
+            return False
+
+        def readinto(self, buffer):
+            return self.data.readinto(buffer)
+
+    pixels = rng(24).integers(0, 256, (H, W), dtype=np.uint8)
+    stream = io.BufferedReader(Stream(saved(Image.fromarray(pixels), "PNG")))
+    np.testing.assert_allclose(load_image(stream, grayscale=True), pixels / 255, atol=1e-6)
