@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_array, boolean, int_pair, nonnegative_int
+from ._validate import as_array, boolean, check_memory, int_pair, nonnegative_int
 from .shapes import pool_output_size
 
 
@@ -31,6 +31,21 @@ def _settings(x, kernel_size, stride, padding, ceil_mode):
     except ValueError as err:
         raise ValueError(f"{err} (input height x width {H}x{W})") from None
     return x, (kh, kw), (sh, sw), (ph, pw), (oh, ow)
+
+
+def _refuse_large(what, x, kernel, strides, pads, outs, *, window_bytes=0):
+    """Refuse, before anything is allocated, pooling whose padded input, partial sums and
+    padding mask would pass :data:`cnnviz._validate.MEMORY_LIMIT`; ``window_bytes`` adds
+    that many bytes per window element (the winners' search of ``return_indices``)."""
+    maps, (H, W) = x.size // (x.shape[-2] * x.shape[-1]), x.shape[-2:]
+    padded = [max(n + 2 * p, (o - 1) * s + k)
+              for n, p, o, s, k in zip((H, W), pads, outs, strides, kernel)]
+    # padded input, row pass, output (the input's dtype), mask and counts (float64)
+    need = x.itemsize * maps * (padded[0] * padded[1] + padded[0] * outs[1] + outs[0] * outs[1])
+    need += 8 * (padded[0] * padded[1] + padded[0] * outs[1])
+    need += window_bytes * maps * outs[0] * outs[1] * kernel[0] * kernel[1]
+    check_memory(need, 1, f"{what} of a {'x'.join(map(str, x.shape))} input with kernel_size "
+                          f"{kernel}, stride {strides} and padding {pads}")
 
 
 def _padded(x, pads, outs, kernel, strides, fill):
@@ -96,6 +111,8 @@ def max_pool2d(x, kernel_size, *, stride=None, padding=0, ceil_mode=False, retur
     """
     return_indices = boolean(return_indices, "return_indices")
     x, kernel, strides, pads, outs = _settings(x, kernel_size, stride, padding, ceil_mode)
+    _refuse_large("max_pool2d", x, kernel, strides, pads, outs,
+                  window_bytes=3 * x.itemsize + 3 if return_indices else 0)
     xp = _padded(x, pads, outs, kernel, strides, -np.inf)
     out = _reduce_windows(xp, kernel, strides, outs, np.maximum)
     if not return_indices:
@@ -151,6 +168,7 @@ def avg_pool2d(x, kernel_size, *, stride=None, padding=0, ceil_mode=False, count
     """
     count_include_pad = boolean(count_include_pad, "count_include_pad")
     x, kernel, strides, pads, outs = _settings(x, kernel_size, stride, padding, ceil_mode)
+    _refuse_large("avg_pool2d", x, kernel, strides, pads, outs)
     xp = _padded(x, pads, outs, kernel, strides, 0.0)
     sums = _reduce_windows(xp, kernel, strides, outs, np.add)
     # The divisor of every window: the pixels that count, pooled the same way.

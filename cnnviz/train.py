@@ -9,18 +9,23 @@ on :func:`cnnviz.datasets.make_shapes` images and ship its weights::
 
     python -m cnnviz.train --seed 0 --epochs 3 --train-size 20000
 
-It writes ``cnnviz/data/shapes_cnn.npz`` and, next to it, a JSON record of how the
-weights were made (seed, data, architecture, held-out accuracy, time, versions).
+It writes ``shapes_cnn.npz`` in the working folder and, next to it, a JSON record of
+how the weights were made (seed, data, architecture, held-out accuracy, time,
+versions). It never replaces a file unless asked: to update the shipped weights,
+
+    python -m cnnviz.train --out cnnviz/data/shapes_cnn.npz --overwrite
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
 import platform
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -401,7 +406,11 @@ def weights_digest(params):
 
 
 # ------------------------------------------------------------------------------ command
-DEFAULT_OUT = Path(__file__).parent / "data" / "shapes_cnn.npz"
+DEFAULT_OUT = Path("shapes_cnn.npz")
+"""Where the command writes the weights: in the working folder, never into the package."""
+
+PACKAGE_WEIGHTS = Path(__file__).parent / "data" / "shapes_cnn.npz"
+"""The shipped weights (:data:`cnnviz.pretrained.WEIGHTS_PATH`); replaced only with --overwrite."""
 
 
 def train_shapes_cnn(*, seed=0, epochs=3, train_size=20000, batch_size=32, held_out_size=1000,
@@ -485,12 +494,20 @@ def save_weights(model, record, out):
         JSON-serialisable notes on how the weights were made.
     out : str or Path
         The weights file, ending in ``.npz``; the record goes to the same name with
-        ``.json``. Missing folders are created.
+        ``.json``. Missing folders are created; existing files are replaced.
 
     Returns
     -------
     (Path, Path)
         The two files written.
+
+    Notes
+    -----
+    Each file is written to a temporary file in the same folder and then moved onto its
+    name with ``os.replace``, so an interrupted run leaves either the old file or the new
+    one, never half of one. Weights and record are two files, so a run stopped between
+    the two moves leaves new weights beside the old record; :func:`~cnnviz.pretrained.shapes_cnn`
+    notices, because the record's ``weights_sha256`` no longer matches.
 
     Examples
     --------
@@ -507,14 +524,41 @@ def save_weights(model, record, out):
     if out.suffix != ".npz":
         raise ValueError(f"out must be a path ending in .npz; got {str(out)!r}")
     out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out, **{k: v.astype(np.float32) for k, v in model.parameters().items()})
+    weights = {k: v.astype(np.float32) for k, v in model.parameters().items()}
+    text = json.dumps(record, indent=2) + "\n"  # fails here, before any file is touched
     meta = out.with_suffix(".json")
-    meta.write_text(json.dumps(record, indent=2) + "\n")
+    _write_atomically(out, lambda handle: np.savez_compressed(handle, **weights))
+    _write_atomically(meta, lambda handle: handle.write(text.encode()))
     return out, meta
 
 
+def _write_atomically(path, write):
+    """``write(handle)`` into a temporary file beside ``path``, then move it onto ``path``."""
+    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
+                                         delete=False)
+    try:
+        with handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except BaseException:  # an interrupt too: leave no temporary file behind
+        with contextlib.suppress(OSError):
+            os.unlink(handle.name)
+        raise
+
+
+def _inside(path, folder):
+    """Whether ``path`` is ``folder`` or lies somewhere below it."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
 def main(argv=None):
-    """The command line: ``python -m cnnviz.train [--seed S] [--epochs E] [--train-size N] [--out PATH]``."""
+    """The command line: ``python -m cnnviz.train [--seed S] [--epochs E] [--train-size N] [--out PATH] [--overwrite]``."""
     parser = argparse.ArgumentParser(
         prog="python -m cnnviz.train",
         description="Train the small shapes CNN in numpy and save its weights with a JSON record.",
@@ -526,7 +570,11 @@ def main(argv=None):
     parser.add_argument("--held-out-size", type=int, default=1000,
                         help="fresh images (another seed) to measure accuracy on (default 1000)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help=f"weights file to write (default {DEFAULT_OUT})")
+                        help=f"weights file to write; its record goes beside it with .json "
+                             f"(default {DEFAULT_OUT} in the working folder)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace existing files, and allow writing into the package "
+                             "(the shipped weights)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     if args.seed < 0:
@@ -536,6 +584,14 @@ def main(argv=None):
             parser.error(f"--{name.replace('_', '-')} must be a positive integer; got {getattr(args, name)}")
     if args.out.suffix != ".npz":
         parser.error(f"--out must be a path ending in .npz; got {str(args.out)!r}")
+    if not args.overwrite:  # checked before training, not a minute later
+        if _inside(args.out, PACKAGE_WEIGHTS.parent.parent):
+            parser.error(f"--out {str(args.out)!r} is inside the cnnviz package, whose shipped "
+                         "weights it would replace; pass --overwrite to do that")
+        for path in (args.out, args.out.with_suffix(".json")):
+            if path.exists():
+                parser.error(f"{str(path)!r} exists already; pass --overwrite to replace it, "
+                             "or choose another --out")
     model, record = train_shapes_cnn(seed=args.seed, epochs=args.epochs, train_size=args.train_size,
                                      batch_size=args.batch_size, held_out_size=args.held_out_size,
                                      progress=not args.quiet)

@@ -264,8 +264,87 @@ def test_a_huge_picture_is_refused_before_decoding():
     ex = explorer()
     ex.upload.value = upload_value(header_only, "huge.png")
     assert ex.state is None and ex.last_error is None
-    assert ex.message == ("'huge.png' is too large to load safely (more than 50,000,000 pixels). "
-                          "Choose a smaller picture.")
+    assert ex.message == ("'huge.png' is too large to load safely: it has 90,000,000 pixels, and "
+                          "at most 12,500,000 are accepted. Choose a smaller picture.")
+
+
+def png_with_chunk(kind, payload):
+    """An 8x8 grey PNG with one extra chunk before its pixels."""
+    data = png_bytes(Image.new("L", (8, 8), 128))
+    extra = struct.pack(">I", len(payload)) + kind + payload
+    extra += struct.pack(">I", zlib.crc32(kind + payload) & 0xFFFFFFFF)
+    at = data.index(b"IDAT") - 4
+    return data[:at] + extra + data[at:]
+
+
+def float_tiff_with_nan():
+    values = np.full((40, 40), 0.5, dtype=np.float32)
+    values[3, 4] = np.nan
+    buffer = io.BytesIO()
+    Image.fromarray(values, "F").save(buffer, format="TIFF")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("content, name, message", [
+    (png_with_chunk(b"zTXt", b"Comment\x00\x00" + zlib.compress(b"\x00" * 8_000_000, 9)), "bomb.png",
+     "'bomb.png' holds compressed data that unpacks to far more than a picture needs"),
+    (png_with_chunk(b"iCCP", b"icc\x00\x00" + zlib.compress(b"\x00" * 8_000_000, 9)), "icc.png",
+     "'icc.png' holds compressed data that unpacks to far more than a picture needs"),
+    (b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n", "drawing.png",
+     "'drawing.png' is in the EPS format, which is not accepted here. Save it as a PNG or a JPEG"),
+    (float_tiff_with_nan(), "scan.tif",
+     "'scan.tif' has 1 pixels that are not numbers (NaN or infinity)."),
+    (png_bytes(drawing())[:60], "cut.png",
+     "'cut.png' looks like a picture but could not be decoded: the file may be damaged"),
+])
+def test_each_refusal_is_worded_by_its_cause(content, name, message):
+    """The learner's sentence follows the type of the refusal: an 8x8 PNG with a chunk bomb
+    is not 'too many pixels', an EPS file is named as such, NaN pixels are said to be NaN."""
+    with pytest.raises(ValueError) as caught:
+        read_picture(content, name=name)
+    assert str(caught.value).startswith(message)
+    assert "pixels" not in str(caught.value) or "NaN" in message
+    ex = explorer()
+    ex.upload.value = upload_value(content, name)
+    assert ex.state is None and ex.last_error is None and ex.message == str(caught.value)
+
+
+def test_a_file_name_with_dollar_signs_is_drawn_as_text():
+    """A refusal quoting 'price_$5_$6.png' is drawn as plain text (no mathtext), and the
+    sliders still work afterwards."""
+    ex = explorer()
+    ex.upload.value = upload_value(b"oops", "price_$5_$6.png")
+    assert ex.last_error is None and ex.state is None
+    assert ex.message.startswith("'price_$5_$6.png' is not a picture")
+    assert ex.png.startswith(b"\x89PNG")
+    for layer in sweep(ex.controls["layer"], 3):
+        ex.controls["layer"].value = layer
+        assert ex.last_error is None and ex.message.startswith("'price_$5_$6.png'")
+    ex.controls["source"].value = "sample"
+    assert ex.state is not None and ex.last_error is None
+
+
+PAYLOAD = '<img src=x onerror=alert(1)>'
+
+
+def test_class_names_are_escaped_in_every_caption():
+    """Class names are text in the caption's HTML: a markup payload never reaches it raw,
+    on any layer, sample or input."""
+    names = tuple(f"{PAYLOAD}{i}&" for i in range(4))
+    ex = forward_explorer(NET, IMAGES, LABELS, class_names=names)
+    upload = upload_value(png_bytes(drawing()))
+    seen = 0
+    for source in ("sample", "upload"):
+        if source == "upload":
+            ex.upload.value = upload
+        for layer in sweep(ex.controls["layer"]):
+            for sample in sweep(ex.controls["sample"], 3):
+                ex.set(layer=layer, sample=sample, source=source)
+                assert ex.last_error is None
+                text = ex.text.value
+                assert "<img" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
+                seen += text.count("&lt;img")
+    assert seen > 0
 
 
 def test_an_empty_upload_changes_nothing():

@@ -192,6 +192,148 @@ def test_command_rejects_bad_arguments(argv, message, capsys):
     assert pytest.importorskip("re").search(message, capsys.readouterr().err)
 
 
+# ------------------------------------------------------------- nothing lost (issue 9)
+TINY = ["--seed", "3", "--epochs", "1", "--train-size", "16", "--held-out-size", "8", "--quiet"]
+
+
+@pytest.fixture
+def shipped_files_kept():
+    """Fails the test, and puts the shipped weights back, if anything changed them."""
+    before = {path: path.read_bytes() for path in (WEIGHTS_PATH, RECORD_PATH)}
+    yield
+    changed = [path for path, data in before.items() if path.read_bytes() != data]
+    for path in changed:
+        path.write_bytes(before[path])
+    assert not changed, f"the shipped files were overwritten: {changed}"
+
+
+def test_command_writes_into_the_working_folder_by_default(tmp_path, monkeypatch, shipped_files_kept):
+    """With no --out the weights and record go to the working folder, not into the package."""
+    monkeypatch.chdir(tmp_path)
+    assert main(TINY) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shapes_cnn.json", "shapes_cnn.npz"]
+
+
+def test_command_refuses_to_write_into_the_package_without_overwrite(monkeypatch, capsys,
+                                                                     shipped_files_kept):
+    """--out pointing at the shipped weights stops with a usage error before training."""
+    import cnnviz.train as command
+
+    monkeypatch.setattr(command, "train_shapes_cnn", lambda **kw: pytest.fail("trained anyway"))
+    with pytest.raises(SystemExit):
+        main([*TINY, "--out", str(WEIGHTS_PATH)])
+    assert "is inside the cnnviz package, whose shipped weights it would replace; pass " \
+           "--overwrite" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("existing", ["tiny.npz", "tiny.json"])
+def test_command_never_replaces_a_file_unless_told(tmp_path, capsys, existing):
+    """An existing weights file or record beside --out is kept, unless --overwrite is given."""
+    (tmp_path / existing).write_text("keep me")
+    out = str(tmp_path / "tiny.npz")
+    with pytest.raises(SystemExit):
+        main([*TINY, "--out", out])
+    assert f"{str(tmp_path / existing)!r} exists already; pass --overwrite" in capsys.readouterr().err
+    assert (tmp_path / existing).read_text() == "keep me"
+    assert main([*TINY, "--out", out, "--overwrite"]) == 0
+    with np.load(out) as weights:
+        digest = weights_digest(dict(weights))
+    assert json.loads((tmp_path / "tiny.json").read_text())["weights_sha256"] == digest
+
+
+@pytest.mark.parametrize("stop_in", ["weights", "record"])
+def test_an_interrupted_save_leaves_whole_files(tmp_path, monkeypatch, stop_in):
+    """Interrupted part-way through writing either file, save_weights leaves the old file
+    whole (no half-written zip, no temporary file), and a mismatch is detectable."""
+    import cnnviz.train as command
+
+    out = tmp_path / "net.npz"
+    net = shapes_cnn(pretrained=False).initialize(seed=0)
+    command.save_weights(net, {"weights_sha256": weights_digest(net.parameters())}, out)
+    old = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    newer = shapes_cnn(pretrained=False).initialize(seed=1)
+    real_savez = np.savez_compressed
+
+    def interrupted(handle, **arrays):
+        if stop_in == "weights":
+            real_savez(handle, **dict(list(arrays.items())[:2]))  # 2 of 6 arrays, then Ctrl-C
+            raise KeyboardInterrupt
+        real_savez(handle, **arrays)
+
+    monkeypatch.setattr(command.np, "savez_compressed", interrupted)
+    if stop_in == "record":
+        real_write = command._write_atomically
+
+        def stop_at_the_record(path, write):
+            if path.suffix == ".json":
+                raise KeyboardInterrupt
+            real_write(path, write)
+
+        monkeypatch.setattr(command, "_write_atomically", stop_at_the_record)
+    with pytest.raises(KeyboardInterrupt):
+        command.save_weights(newer, {"weights_sha256": weights_digest(newer.parameters())}, out)
+    now = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert set(now) == {"net.npz", "net.json"}                      # no temporary file left
+    assert now["net.json"] == old["net.json"]
+    if stop_in == "weights":
+        assert now["net.npz"] == old["net.npz"]
+    else:  # new weights beside the old record: the digest tells
+        with np.load(out) as weights:
+            assert weights_digest(dict(weights)) != json.loads(now["net.json"])["weights_sha256"]
+
+
+@pytest.fixture
+def shipped_copy(tmp_path, monkeypatch):
+    """The shipped weights and record copied to tmp_path, and shapes_cnn pointed at them."""
+    import cnnviz.pretrained as pretrained
+
+    weights, record = tmp_path / "shapes_cnn.npz", tmp_path / "shapes_cnn.json"
+    weights.write_bytes(WEIGHTS_PATH.read_bytes())
+    record.write_bytes(RECORD_PATH.read_bytes())
+    monkeypatch.setattr(pretrained, "WEIGHTS_PATH", weights)
+    monkeypatch.setattr(pretrained, "RECORD_PATH", record)
+    return weights, record
+
+
+def _two_of_six(weights):
+    with np.load(weights) as saved:
+        arrays = dict(list(dict(saved).items())[:2])
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def _one_weight_changed(weights):
+    with np.load(weights) as saved:
+        arrays = dict(saved)
+    arrays["Dense-8.bias"] = arrays["Dense-8.bias"] + np.float32(0.5)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("damage, which, message", [
+    (lambda w, r: w.write_bytes(w.read_bytes()[:765]), "weights",
+     r"the weights file .*shapes_cnn\.npz is damaged: it cannot be read"),
+    (lambda w, r: w.write_bytes(_two_of_six(w)), "weights",
+     r"the weights file .*shapes_cnn\.npz is damaged or does not belong to its record"),
+    (lambda w, r: w.write_bytes(_one_weight_changed(w)), "weights",
+     r"the weights file .*shapes_cnn\.npz is damaged or does not belong to its record"),
+    (lambda w, r: r.write_text(r.read_text()[:100]), "record",
+     r"the record .*shapes_cnn\.json of the weights is damaged"),
+    (lambda w, r: r.unlink(), "record", r"the record .*shapes_cnn\.json of the weights is missing"),
+])
+def test_damaged_weights_or_record_are_named_on_loading(shipped_copy, damage, which, message):
+    """shapes_cnn() checks weights_sha256 on loading and says which file is damaged."""
+    weights, record = shipped_copy
+    assert shapes_cnn().num_params == 4388                # the intact copy loads
+    damage(weights, record)
+    with pytest.raises(ValueError, match=message) as caught:
+        shapes_cnn()
+    named = weights if which == "weights" else record
+    assert str(named) in str(caught.value) and "--overwrite" in str(caught.value)
+
+
 # ---------------------------------------------------------------------- shipped weights
 def test_shipped_weights_are_small_and_match_their_record():
     """The .npz is at most 200 KB, and its digest and architecture are the ones recorded."""

@@ -344,8 +344,12 @@ class Explorer:
         self._hidden_axes = []
         self.timings = []
         self.png = b""
+        # parse_math=False: a message quoting a file name such as "price_$5_$6.png" is
+        # text, not matplotlib mathtext (which would fail to parse and break every redraw).
+        # The lines are wrapped by _show_message: matplotlib's own wrap=True measures the
+        # lines as mathtext whatever parse_math says.
         self._message_text = fig.text(
-            0.5, 0.5, "", ha="center", va="center", fontsize=12, wrap=True,
+            0.5, 0.5, "", ha="center", va="center", fontsize=12, parse_math=False,
             bbox=dict(boxstyle="round,pad=0.8", fc="#fff8e1", ec="#b26a00"), zorder=10,
         )
         self._message_text.set_visible(False)
@@ -418,10 +422,22 @@ class Explorer:
                 self.last_error = err
         if self.message is not None:
             self._show_message(self.message)
-        self.png = render_png(self.fig)
+        caption = ""
+        try:  # drawing the PNG and writing the caption can fail too: a bug, shown and recorded
+            self.png = render_png(self.fig)
+            if self.caption is not None and self.state is not None:
+                caption = self.caption(self.state)
+        except Exception as err:
+            self.state, self.message = None, f"Something went wrong while drawing: {err}"
+            self.last_error = err
+            self._show_message(self.message)
+            try:
+                self.png = render_png(self.fig)  # only the message now: plain text
+            except Exception:  # the figure itself is broken: keep the last picture
+                pass
         self.image.value = self.png
         if self.caption is not None:
-            self.text.value = self.caption(self.state) if self.state is not None else ""
+            self.text.value = caption
         self.timings.append(time.perf_counter() - start)
 
     def _show_message(self, message):

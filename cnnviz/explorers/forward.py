@@ -32,7 +32,9 @@ from PIL import ImageDraw
 
 from .._validate import as_array, boolean, positive_int
 from ..datasets import CLASS_NAMES, make_shapes
-from ..images import MAX_PIXELS, load_image
+from ..images import (UPLOAD_MAX_PIXELS, CompressionBombError, DamagedImageError,
+                      ImageError, NonFiniteImageError, NotAnImageError, TooManyPixelsError,
+                      UnsupportedFormatError, load_image)
 from ..layers import Conv2d, Dense, Flatten, MaxPool2d, ReLU, Softmax
 from ._base import DIVERGING, GREY, Explorer, font, new_figure, symmetric_limits
 
@@ -238,8 +240,10 @@ def read_picture(content, *, name="your file", size=28):
     """Decode an uploaded file into the ``(size, size)`` grey image the network takes.
 
     Colour becomes grey and the picture is squeezed to ``size x size`` (Lanczos,
-    by :func:`cnnviz.images.load_image`); a file that is not a picture raises a
-    ``ValueError`` that says so in plain words.
+    by :func:`cnnviz.images.load_image`, with the upload limit
+    :data:`~cnnviz.images.UPLOAD_MAX_PIXELS`). A file that is refused raises a
+    ``ValueError`` whose sentence is chosen by the type of the refusal
+    (:class:`cnnviz.images.ImageError` and its subclasses) and says the cause.
 
     >>> read_picture(b"hello", name="notes.txt")
     Traceback (most recent call last):
@@ -249,18 +253,30 @@ def read_picture(content, *, name="your file", size=28):
     if not content:
         raise ValueError(f"{name!r} is empty. Upload an image file, such as a PNG or a JPEG.")
     try:
-        return load_image(bytes(content), grayscale=True, size=size)
-    except ValueError as err:
-        if "not an image" in str(err):
-            raise ValueError(f"{name!r} is not a picture that Pillow can read. Upload an "
-                             "image file instead, such as a PNG or a JPEG.") from None
-        if "could not be decoded" in str(err):
-            raise ValueError(f"{name!r} looks like a picture but could not be decoded: the file "
-                             "may be damaged or cut short. Try saving it again as a PNG.") from None
-        if "max_pixels" in str(err) or "too large" in str(err):
-            raise ValueError(f"{name!r} is too large to load safely (more than "
-                             f"{MAX_PIXELS:,} pixels). Choose a smaller picture.") from None
-        raise ValueError(f"{name!r} could not be used: {err}") from None
+        return load_image(bytes(content), grayscale=True, size=size, max_pixels=UPLOAD_MAX_PIXELS)
+    except NotAnImageError:
+        message = (f"{name!r} is not a picture that Pillow can read. Upload an image file "
+                   "instead, such as a PNG or a JPEG.")
+    except UnsupportedFormatError as err:
+        message = (f"{name!r} is in the {err.format} format, which is not accepted here. Save it as a "
+                   "PNG or a JPEG (GIF, BMP, TIFF and WebP work too) and upload that.")
+    except TooManyPixelsError as err:
+        count = "too many pixels" if err.pixels is None else f"{err.pixels:,} pixels"
+        message = (f"{name!r} is too large to load safely: it has {count}, and at most "
+                   f"{err.limit:,} are accepted. Choose a smaller picture.")
+    except CompressionBombError:
+        message = (f"{name!r} holds compressed data that unpacks to far more than a picture "
+                   "needs, as files made to exhaust memory do, so it was not loaded. Try "
+                   "saving the picture again as a PNG.")
+    except DamagedImageError:
+        message = (f"{name!r} looks like a picture but could not be decoded: the file may be "
+                   "damaged or cut short. Try saving it again as a PNG.")
+    except NonFiniteImageError as err:
+        message = (f"{name!r} has {err.count:,} pixels that are not numbers (NaN or "
+                   "infinity). Save it again as an ordinary 8-bit PNG.")
+    except ImageError as err:  # a refusal of a kind this explorer has no sentence for yet
+        message = f"{name!r} could not be used: {err}"
+    raise ValueError(message)
 
 
 def demo_samples(n=SAMPLE_COUNT, seed=SAMPLE_SEED):
@@ -548,14 +564,15 @@ def caption_forward_pass(state):
     elif out.ndim == 3:
         parts.append("Maps are numbered left to right, top to bottom, starting at 0; "
                      "all share one colour scale.")
+    names = [html.escape(str(n)) for n in state.class_names]  # a learner's names: text, not markup
     if state.kind is Dense:
-        scores = ", ".join(f"{n} {v:+.2f}" for n, v in zip(state.class_names, out))
+        scores = ", ".join(f"{n} {v:+.2f}" for n, v in zip(names, out))
         parts.append(f"Scores: {scores}.")
-    probs = ", ".join(f"{n} {v:.1%}" for n, v in zip(state.class_names, state.probabilities))
-    verdict = f"<b>Prediction: {state.prediction}</b> ({probs})"
+    probs = ", ".join(f"{n} {v:.1%}" for n, v in zip(names, state.probabilities))
+    verdict = f"<b>Prediction: {html.escape(str(state.prediction))}</b> ({probs})"
     if state.label is not None:
         truth = state.class_names[state.label]
-        verdict += (f"; the true class is {truth}: "
+        verdict += (f"; the true class is {html.escape(str(truth))}: "
                     + ("right." if truth == state.prediction else "<b>wrong</b>."))
     else:
         verdict += "."
