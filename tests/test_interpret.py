@@ -368,9 +368,10 @@ def test_occlusion_refuses_an_image_too_large_for_memory(monkeypatch):
     """The memory check runs before any copy is made, and says what was asked."""
     import cnnviz._validate
 
+    net, image = shapes_cnn(), draw_shape("circle")   # made before the limit is lowered
     monkeypatch.setattr(cnnviz._validate, "MEMORY_LIMIT", 10_000)
     with pytest.raises(ValueError, match=r"occluding one \(1, 28, 28\) image would need .* the limit is"):
-        occlusion(shapes_cnn(), draw_shape("circle"), 0, patch=7)
+        occlusion(net, image, 0, patch=7)
 
 
 def test_occlusion_leaves_the_image_alone():
