@@ -8,7 +8,8 @@ Importing cnnviz loads numpy and Pillow only; plotting and widgets live in
 
 from . import datasets, filters, images, losses, models, pretrained
 from .convolution import (
-    col2im, conv2d, conv2d_backward, conv2d_naive, convolve2d, correlate2d, im2col, pad2d,
+    col2im, conv2d, conv2d_backward, conv2d_backward_naive, conv2d_naive, convolve2d, correlate2d,
+    im2col, pad2d,
 )
 from .layers import (
     AvgPool2d, Conv2d, Dense, Flatten, Linear, MaxPool2d, ReLU, Sequential, Softmax,
@@ -16,7 +17,7 @@ from .layers import (
 from .images import load_image
 from .losses import CrossEntropyLoss, cross_entropy, softmax
 from .params import conv2d_params, dense_params, locally_connected_params
-from .pooling import avg_pool2d, max_pool2d
+from .pooling import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
 from .shapes import conv_output_size, explain_output_size, pool_output_size, same_padding
 
 __version__ = "0.1.0"
@@ -25,8 +26,9 @@ __all__ = [
     "CrossEntropyLoss", "col2im", "conv2d_backward", "cross_entropy", "datasets", "im2col",
     "losses", "pretrained", "softmax",
     "AvgPool2d", "Conv2d", "Dense", "Flatten", "Linear", "MaxPool2d", "ReLU", "Sequential",
-    "Softmax", "avg_pool2d", "conv2d", "conv2d_naive", "conv2d_params", "conv_output_size",
+    "Softmax", "avg_pool2d", "avg_pool2d_backward", "conv2d", "conv2d_backward_naive",
+    "conv2d_naive", "conv2d_params", "conv_output_size",
     "convolve2d", "correlate2d", "dense_params", "explain_output_size", "filters", "images", "load_image", "locally_connected_params",
-    "max_pool2d", "models",
+    "max_pool2d", "max_pool2d_backward", "models",
     "pad2d", "pool_output_size", "same_padding",
 ]
