@@ -14,6 +14,7 @@ from .convolution import (
 from .layers import (
     AvgPool2d, Conv2d, Dense, Flatten, Linear, MaxPool2d, ReLU, Sequential, Softmax,
 )
+from .gradcheck import numerical_gradient
 from .images import load_image
 from .losses import CrossEntropyLoss, cross_entropy, softmax
 from .params import conv2d_params, dense_params, locally_connected_params
@@ -29,6 +30,6 @@ __all__ = [
     "Softmax", "avg_pool2d", "avg_pool2d_backward", "conv2d", "conv2d_backward_naive",
     "conv2d_naive", "conv2d_params", "conv_output_size",
     "convolve2d", "correlate2d", "dense_params", "explain_output_size", "filters", "images", "load_image", "locally_connected_params",
-    "max_pool2d", "max_pool2d_backward", "models",
+    "max_pool2d", "max_pool2d_backward", "models", "numerical_gradient",
     "pad2d", "pool_output_size", "same_padding",
 ]
