@@ -277,17 +277,34 @@ def _window_counts(in_shape, kernel, strides, pads, outs, count_include_pad):
 def _spread_over_windows(share, in_shape, kernel, strides, pads, outs):
     """Add ``share[..., i, j]`` onto every pixel of window ``(i, j)``; crop the padding.
 
-    One strided add per kernel tap, the way col2im folds columns back: within one
-    tap the windows' pixels are distinct, so ``+=`` on the view is exact.
+    Separably, the mirror of :func:`_reduce_windows`: first each share is spread
+    over its window's ``kw`` columns (a strip one window tall), then each strip
+    over the window's ``kh`` rows. Each step is one strided add per tap, and
+    within one tap the targets are distinct, so ``+=`` on the view is exact.
+    Where windows do not overlap (stride >= kernel) a step reaches no pixel
+    twice, and its adds are plain copies that do not read the canvas first.
     """
     (kh, kw), (sh, sw), (oh, ow) = kernel, strides, outs
     height, width = in_shape[-2:]
     canvas = (max(height + 2 * pads[0], (oh - 1) * sh + kh),   # room for ceil-mode windows
               max(width + 2 * pads[1], (ow - 1) * sw + kw))
-    grad = np.zeros(in_shape[:-2] + canvas, dtype=share.dtype)
-    for u in range(kh):
-        for v in range(kw):
-            _tap_view(grad, u, v, strides, outs)[...] += share
+    lead = in_shape[:-2]
+    share = share + 0.0   # -0.0 becomes 0.0, as adding it onto zeros would make it
+
+    def spread(target, source, taps, step, count, axis):
+        for t in range(taps):
+            index = [slice(None)] * target.ndim
+            index[axis] = slice(t, t + step * (count - 1) + 1, step)
+            view = target[tuple(index)]
+            if step >= taps:
+                view[...] = source
+            else:
+                view += source
+
+    strips = np.zeros(lead + (oh, canvas[1]), dtype=share.dtype)
+    spread(strips, share, kw, sw, ow, -1)
+    grad = np.zeros(lead + canvas, dtype=share.dtype)
+    spread(grad, strips, kh, sh, oh, -2)
     if canvas == (height, width):
         return grad
     return grad[..., pads[0] : pads[0] + height, pads[1] : pads[1] + width].copy()
