@@ -201,14 +201,15 @@ def im2col(x, kernel_shape, *, stride=(1, 1), dilation=(1, 1)):
     oh, ow = _out_size(H, kh, sh, dh), _out_size(W, kw, sw, dw)
     # Every window as a strided view (no copy): (N, C, oh, ow, kh, kw), each window
     # spanning d(k - 1) + 1 pixels and keeping every d-th. Put in (channel, kernel
-    # row, kernel column, output position) order, it is copied once into new memory:
-    # one pass over the columns rather than one call per kernel tap.
+    # row, kernel column, output position) order, the reshape copies it once: one
+    # pass over the columns rather than one call per kernel tap.
     windows = np.lib.stride_tricks.sliding_window_view(
         x, (dh * (kh - 1) + 1, dw * (kw - 1) + 1), axis=(2, 3)
     )[:, :, : sh * (oh - 1) + 1 : sh, : sw * (ow - 1) + 1 : sw, ::dh, ::dw]
-    cols = np.empty((N, C, kh, kw, oh, ow), dtype=x.dtype)
-    cols[...] = windows.transpose(0, 1, 4, 5, 2, 3)
-    return cols.reshape(N, C * kh * kw, oh * ow)
+    cols = windows.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * kh * kw, oh * ow)
+    # A 1x1 kernel at stride 1 needs no copy, and reshape gives a view of x: copy it,
+    # so the columns never change with x.
+    return cols.copy() if np.may_share_memory(cols, x) else cols
 
 
 def conv2d(x, weight, bias=None, *, stride=1, padding=0, dilation=1):
