@@ -82,7 +82,9 @@ def numerical_gradient(f, x, *, eps=1e-6):
     array([1.e-06, 1.e-06, 1.e-06])
     """
     if not callable(f):
-        raise TypeError(f"f must be callable, a function of one array returning a number; got {_show(f)}")
+        raise TypeError(
+            f"f must be callable, a function of one array returning a number; got {_show(f)}"
+        )
     if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, numbers.Real) or not (
         0 < eps < math.inf
     ):
@@ -96,10 +98,10 @@ def numerical_gradient(f, x, *, eps=1e-6):
         up, down = flat.dtype.type(old + eps), flat.dtype.type(old - eps)
         step = float(up) - float(down)
         if step == 0:
-            where = np.unravel_index(i, point.shape)
+            where = ", ".join(str(int(k)) for k in np.unravel_index(i, point.shape))
             raise ValueError(
-                f"eps {eps:g} is too small for x's dtype {point.dtype}: at x[{', '.join(map(str, where))}]"
-                f" = {float(old)!r}, x + eps and x - eps round to the same number; use a larger eps"
+                f"eps {eps:g} is too small for x's dtype {point.dtype}: at x[{where}] = "
+                f"{float(old)!r}, x + eps and x - eps round to the same number; use a larger eps"
             )
         flat[i] = up
         f_up = _scalar(f(point), "(at x + eps)")

@@ -130,7 +130,8 @@ def test_float32_divides_by_the_step_actually_taken():
 def test_f_may_return_a_numpy_scalar_or_a_one_element_array():
     """np.sum's scalar, a 0-d array and a (1,) array all count as a number."""
     x = np.array([1.0, 2.0])
-    for f in (lambda v: np.sum(v), lambda v: np.array(np.sum(v)), lambda v: np.sum(v, keepdims=True)):
+    for f in (lambda v: np.sum(v), lambda v: np.array(np.sum(v)),
+              lambda v: np.sum(v, keepdims=True)):
         np.testing.assert_allclose(numerical_gradient(f, x), [1.0, 1.0], rtol=1e-8)
 
 
@@ -155,7 +156,8 @@ def test_f_must_be_callable(f):
 def test_f_must_return_one_number():
     """An array of several values is a ValueError with its shape; text or None a TypeError."""
     with pytest.raises(ValueError, match=r"f must return a single number, such as a loss or "
-                                         r"out.sum\(\); got an array of shape \(3,\) \(at x \+ eps\)"):
+                                         r"out.sum\(\); got an array of shape \(3,\) "
+                                         r"\(at x \+ eps\)"):
         numerical_gradient(lambda v: v * 2, np.ones(3))
     with pytest.raises(TypeError, match=r"f must return a single number; got 'loss'"):
         numerical_gradient(lambda v: "loss", np.ones(3))
