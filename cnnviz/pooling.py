@@ -140,8 +140,7 @@ def _winning_taps(xp, out, kernel, strides, pads, outs, in_shape):
             miss |= ~(real_rows[:, None] & real_cols[None, :])
         unmatched &= miss
         taps += unmatched
-    nan = np.isnan(out)
-    if nan.any():
+    if np.isnan(out).any():
         for t in range(kh * kw):
             u, v = divmod(t, kw)
             taps[np.isnan(_tap_view(xp, u, v, strides, outs))] = t
