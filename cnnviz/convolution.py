@@ -262,13 +262,17 @@ def im2col(x, kernel_shape, *, stride=(1, 1), dilation=(1, 1)):
     kh, kw = kernel_shape
     (sh, sw), (dh, dw) = stride, dilation
     oh, ow = _out_size(H, kh, sh, dh), _out_size(W, kw, sw, dw)
-    cols = np.empty((N, C, kh, kw, oh, ow), dtype=x.dtype)
-    # One strided copy per kernel tap: kh*kw slabs instead of oh*ow windows.
-    for u in range(kh):
-        rows = slice(u * dh, u * dh + sh * (oh - 1) + 1, sh)
-        for v in range(kw):
-            cols[:, :, u, v] = x[:, :, rows, v * dw : v * dw + sw * (ow - 1) + 1 : sw]
-    return cols.reshape(N, C * kh * kw, oh * ow)
+    # Every window as a strided view (no copy): (N, C, oh, ow, kh, kw), each window
+    # spanning d(k - 1) + 1 pixels and keeping every d-th. Put in (channel, kernel
+    # row, kernel column, output position) order, the reshape copies it once: one
+    # pass over the columns rather than one call per kernel tap.
+    windows = np.lib.stride_tricks.sliding_window_view(
+        x, (dh * (kh - 1) + 1, dw * (kw - 1) + 1), axis=(2, 3)
+    )[:, :, : sh * (oh - 1) + 1 : sh, : sw * (ow - 1) + 1 : sw, ::dh, ::dw]
+    cols = windows.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * kh * kw, oh * ow)
+    # A 1x1 kernel at stride 1 needs no copy, and reshape gives a view of x: copy it,
+    # so the columns never change with x.
+    return cols.copy() if np.may_share_memory(cols, x) else cols
 
 
 def _grouped_forward(xp, weight, bias, stride, dilation, groups):
