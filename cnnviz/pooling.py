@@ -37,19 +37,24 @@ def _settings(x, kernel_size, stride, padding, ceil_mode):
     return x, (kh, kw), (sh, sw), (ph, pw), (oh, ow)
 
 
-def _refuse_large(what, x, kernel, strides, pads, outs, *, window_bytes=0):
+def _refuse_large(what, x, kernel, strides, pads, outs, *, output_bytes=0, input_bytes=0):
     """Refuse, before anything is allocated, pooling whose padded input, partial sums and
-    padding mask would pass :data:`cnnviz._validate.MEMORY_LIMIT`; ``window_bytes`` adds
-    that many bytes per window element (the winners' search of ``return_indices``)."""
+    padding mask would pass :data:`cnnviz._validate.MEMORY_LIMIT`; ``output_bytes`` adds
+    that many bytes per output value (the winners' search: taps, masks, flat indices) and
+    ``input_bytes`` per input value (a gradient the size of the input)."""
     maps, (H, W) = x.size // (x.shape[-2] * x.shape[-1]), x.shape[-2:]
     padded = [max(n + 2 * p, (o - 1) * s + k)
               for n, p, o, s, k in zip((H, W), pads, outs, strides, kernel)]
     # padded input, row pass, output (the input's dtype), mask and counts (float64)
     need = x.itemsize * maps * (padded[0] * padded[1] + padded[0] * outs[1] + outs[0] * outs[1])
     need += 8 * (padded[0] * padded[1] + padded[0] * outs[1])
-    need += window_bytes * maps * outs[0] * outs[1] * kernel[0] * kernel[1]
+    need += output_bytes * maps * outs[0] * outs[1] + input_bytes * x.size
     check_memory(need, 1, f"{what} of a {'x'.join(map(str, x.shape))} input with kernel_size "
                           f"{kernel}, stride {strides} and padding {pads}")
+
+
+#: bytes per output value of the winners' search: a tap (1-8), two masks, indices and a temporary
+_WINNER_BYTES = 32
 
 
 def _padded(x, pads, outs, kernel, strides, fill):
@@ -115,8 +120,9 @@ def max_pool2d(x, kernel_size, *, stride=None, padding=0, ceil_mode=False, retur
     """
     return_indices = boolean(return_indices, "return_indices")
     x, kernel, strides, pads, outs = _settings(x, kernel_size, stride, padding, ceil_mode)
+    # the winners' search: a tap and two masks per output, then flat int64 indices
     _refuse_large("max_pool2d", x, kernel, strides, pads, outs,
-                  window_bytes=3 * x.itemsize + 3 if return_indices else 0)
+                  output_bytes=_WINNER_BYTES if return_indices else 0)
     xp = _padded(x, pads, outs, kernel, strides, -np.inf)
     out = _reduce_windows(xp, kernel, strides, outs, np.maximum)
     if not return_indices:
@@ -242,7 +248,8 @@ def max_pool2d_backward(x, grad_out, kernel_size, *, stride=None, padding=0, cei
     """
     x, kernel, strides, pads, outs = _settings(x, kernel_size, stride, padding, ceil_mode)
     g = _grad_out(grad_out, x, outs, "max_pool2d")
-    _refuse_large("max_pool2d_backward", x, kernel, strides, pads, outs, window_bytes=0)
+    _refuse_large("max_pool2d_backward", x, kernel, strides, pads, outs,
+                  output_bytes=_WINNER_BYTES, input_bytes=8)
     xp = _padded(x, pads, outs, kernel, strides, -np.inf)
     out = _reduce_windows(xp, kernel, strides, outs, np.maximum)
     taps = _winning_taps(xp, out, kernel, strides, pads, outs, x.shape[-2:])
@@ -369,7 +376,7 @@ def avg_pool2d_backward(x, grad_out, kernel_size, *, stride=None, padding=0, cei
     count_include_pad = boolean(count_include_pad, "count_include_pad")
     x, kernel, strides, pads, outs = _settings(x, kernel_size, stride, padding, ceil_mode)
     g = _grad_out(grad_out, x, outs, "avg_pool2d")
-    _refuse_large("avg_pool2d_backward", x, kernel, strides, pads, outs)
+    _refuse_large("avg_pool2d_backward", x, kernel, strides, pads, outs, input_bytes=16)
     g = g.astype(common_float(x, g), copy=False)
     counts = _window_counts(x.shape[-2:], kernel, strides, pads, outs, count_include_pad)
     share = g / counts.astype(g.dtype)

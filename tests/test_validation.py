@@ -538,8 +538,16 @@ def _requests():
                    r"col2im onto input_shape \(1, 1, 1000000, 1000000\)"),
         "avg_pool2d": (lambda: pooling.avg_pool2d(np.ones((1, 4, 4)), 40001, padding=20000),
                        r"avg_pool2d of a 1x4x4 input with kernel_size \(40001, 40001\)"),
-        "max_pool2d indices": (lambda: pooling.max_pool2d(np.ones((1, 2000, 2000)), 200, stride=1,
-                                                          return_indices=True), r"max_pool2d of a"),
+        # 36 million windows: their winners' taps, masks and indices pass the limit
+        "max_pool2d indices": (lambda: pooling.max_pool2d(np.broadcast_to(1.0, (1, 6000, 6000)), 2,
+                                                          stride=1, return_indices=True),
+                               r"max_pool2d of a 1x6000x6000"),
+        "max_pool2d_backward": (lambda: pooling.max_pool2d_backward(
+            np.broadcast_to(1.0, (1, 6000, 6000)), np.broadcast_to(1.0, (1, 5999, 5999)), 2,
+            stride=1), r"max_pool2d_backward of a 1x6000x6000"),
+        "avg_pool2d_backward": (lambda: pooling.avg_pool2d_backward(
+            np.broadcast_to(1.0, (1, 9000, 9000)), np.broadcast_to(1.0, (1, 4500, 4500)), 2),
+            r"avg_pool2d_backward of a 1x9000x9000"),
         "checkerboard": (lambda: images.checkerboard(10**5), r"checkerboard\(size=100000\)"),
         "step_edge": (lambda: images.step_edge(10**5), r"step_edge\(size=100000\)"),
         "shapes": (lambda: images.shapes(10**5), r"shapes\(100000\)"),
