@@ -9,8 +9,34 @@ from ..layers import MaxPool2d
 from ..pooling import avg_pool2d, max_pool2d
 from ..shapes import pool_output_size
 
+#: the matrix of exercises 2 and 4, printed in the notebook
+MATRIX = np.array([[1, 9, 2, 4],
+                   [3, 5, 8, 0],
+                   [7, 2, 6, 1],
+                   [4, 0, 3, 5]])
+#: the cases, stated in words in the notebook
+POOLED_SIZE_CASE = dict(size=28, kernel_size=3, stride=2)
+BY_HAND_CASE = dict(kernel_size=2, stride=1)
+POOL_PARAMS_CASE = dict(kernel_size=3, stride=2, channels=64)
+WINNERS_CASE = dict(kernel_size=2, stride=2)
 
-def pooled_size(answer, size=28, kernel_size=3, stride=2):
+#: Exercises whose answer is a value: check-function name -> the expected value.
+ANSWERS = {
+    "pooled_size": lambda: pool_output_size(POOLED_SIZE_CASE["size"], POOLED_SIZE_CASE["kernel_size"],
+                                            stride=POOLED_SIZE_CASE["stride"]),
+    "max_pool_by_hand": lambda: max_pool2d(MATRIX[None].astype(float), BY_HAND_CASE["kernel_size"],
+                                           stride=BY_HAND_CASE["stride"])[0].astype(int).tolist(),
+    "pool_params": lambda: MaxPool2d(POOL_PARAMS_CASE["kernel_size"], stride=POOL_PARAMS_CASE["stride"]).num_params,
+    "winner_indices": lambda: max_pool2d(MATRIX[None].astype(float), WINNERS_CASE["kernel_size"],
+                                         stride=WINNERS_CASE["stride"],
+                                         return_indices=True)[1][0].tolist(),
+}
+#: Exercises where the learner writes code: none in this notebook.
+CODE_EXERCISES = ()
+
+
+def pooled_size(answer, size=POOLED_SIZE_CASE["size"], kernel_size=POOLED_SIZE_CASE["kernel_size"],
+                stride=POOLED_SIZE_CASE["stride"]):
     """The output size (one side) of square max pooling, rounding down.
 
     >>> pooled_size(13)
@@ -30,8 +56,9 @@ def _matrix(x):
     return np.asarray(x, dtype=float)
 
 
-def max_pool_by_hand(answer, x, kernel_size=2, stride=1):
-    """A learner's max pooling of the 2-D matrix ``x``, worked out by hand.
+def max_pool_by_hand(answer, x=MATRIX, kernel_size=BY_HAND_CASE["kernel_size"],
+                     stride=BY_HAND_CASE["stride"]):
+    """A learner's max pooling of the 2-D matrix ``x`` (:data:`MATRIX`), worked out by hand.
 
     >>> x = [[1, 9, 2, 4], [3, 5, 8, 0], [7, 2, 6, 1], [4, 0, 3, 5]]
     >>> max_pool_by_hand([[9, 9, 8], [7, 8, 8], [7, 6, 6]], x)
@@ -61,7 +88,8 @@ def max_pool_by_hand(answer, x, kernel_size=2, stride=1):
     check_array(answer, expected, what=what, inputs=f"{x.astype(int).tolist()}")
 
 
-def pool_params(answer, kernel_size=3, stride=2, channels=64):
+def pool_params(answer, kernel_size=POOL_PARAMS_CASE["kernel_size"], stride=POOL_PARAMS_CASE["stride"],
+                channels=POOL_PARAMS_CASE["channels"]):
     """The number of parameters a max-pooling layer learns.
 
     >>> pool_params(0)
@@ -73,7 +101,8 @@ def pool_params(answer, kernel_size=3, stride=2, channels=64):
                       f"{channels} channels")
 
 
-def winner_indices(answer, x, kernel_size=2, stride=2):
+def winner_indices(answer, x=MATRIX, kernel_size=WINNERS_CASE["kernel_size"],
+                   stride=WINNERS_CASE["stride"]):
     """The flat indices ``row * W + col`` of the winners, as ``return_indices`` gives them.
 
     >>> x = [[1, 9, 2, 4], [3, 5, 8, 0], [7, 2, 6, 1], [4, 0, 3, 5]]
