@@ -242,3 +242,15 @@ def test_benchmark_lists_every_explorer():
     for _, _, factory in BENCHMARK:
         ex = factory()
         assert ex.last_error is None and ex.state is not None and ex.png
+
+
+def test_alexnet_is_labelled_as_torchvisions_layout():
+    """The dropdown, the figure's heading note and the caption say this AlexNet is torchvision's 64-filter one."""
+    from cnnviz.explorers.parameters import model_share_explorer
+
+    ex = model_share_explorer("AlexNet")
+    labels = dict((value, label) for label, value in ex.controls["model"].options)
+    assert labels["AlexNet"] == "AlexNet (torchvision)"
+    assert "64 filters in the first layer, where the 2012 paper has 96" in ex.text.value
+    ex.controls["model"].value = "VGG16"
+    assert "torchvision" not in ex.text.value
