@@ -262,11 +262,11 @@ answer = ...
 nb06.max_pool_by_hand(answer)
 
 # %% [markdown]
-# **3.** A `MaxPool2d(3, stride=2)` layer follows a convolution with 64 output channels. How many parameters does the pooling layer learn?
+# **3.** ResNet, a well-known image network, follows its first convolution with a max pooling of 3x3 windows, stride 2 and **padding 1**. Its input there is a volume of 64 maps of 112x112. What is the shape of the pooled volume? Answer with a tuple `(channels, height, width)`.
 
 # %%
 answer = ...
-nb06.pool_params(answer)
+nb06.padded_pool_shape(answer)
 
 # %% [markdown]
 # **4.** Pool `m` again, now with a 2x2 window and stride 2. For each window, what index `row * 4 + col` does `return_indices` report for its winner? Answer with a 2x2 nested list.
@@ -280,7 +280,7 @@ nb06.winner_indices(answer)
 #
 # 1. `floor((28 - 3) / 2) + 1` = `12 + 1` = 13 (`cnnviz.pool_output_size(28, 3, stride=2)`).
 # 2. `[[9, 9, 8], [7, 8, 8], [7, 6, 6]]`. For example, the top-left window holds 1, 9, 3, 5 and the one to its right 9, 2, 5, 8: the 9 wins both.
-# 3. 0. The number of channels does not matter: pooling has no weights, whatever its input.
+# 3. `(64, 56, 56)`: the channels stay, and each side is `floor((112 + 2 * 1 - 3) / 2) + 1 = 55 + 1 = 56`, half the size (`cnnviz.pool_output_size(112, 3, stride=2, padding=1)`). The layer still learns nothing.
 # 4. `[[1, 6], [8, 10]]`: the 9 at row 0, column 1; the 8 at (1, 2); the 7 at (2, 0); the 6 at (2, 2).
 # </details>
 
