@@ -118,3 +118,8 @@ def test_temperature_never_changes_the_winner():
     for t in (0.25, 4.0):
         got = [np.argmax(forward_pass(NET, im, layer=9, temperature=t).probabilities) for im in images]
         assert np.array_equal(got, winners)
+
+
+def test_training_took_seconds_to_minutes():
+    """'small enough to train on a laptop CPU in seconds to minutes': the record's training time is under 10 minutes."""
+    assert 0 < RECORD["train_seconds"] < 600

@@ -31,7 +31,7 @@ plt.rcParams.update({"figure.dpi": 80, "figure.figsize": (8, 3)})
 # %% [markdown]
 # ## 1. The task: four shapes, drawn by cnnviz
 #
-# A classifier needs a task. Ours is small enough to train in a minute or two on a laptop CPU, yet not trivial: tell apart **circles, squares, triangles and crosses** in 28x28 grey images (the size of the classic MNIST digits).
+# A classifier needs a task. Ours is small enough to train on a laptop CPU in seconds to minutes (the record in section 2 says how long it took), yet not trivial: tell apart **circles, squares, triangles and crosses** in 28x28 grey images (the size of the classic MNIST digits).
 #
 # Nothing is downloaded. `cnnviz.datasets.make_shapes` draws every image itself with Pillow: a light outline on a dark background, with a random size, position, rotation, stroke width and brightness, plus some noise. So the network cannot get away with memorising a few fixed pixels; it has to learn what makes a shape a triangle. Everything follows from one seed, so the same seed gives the same images on every machine.
 #
@@ -162,7 +162,7 @@ print("prediction:", CLASS_NAMES[int(np.argmax(probs))], "   true class:", CLASS
 #
 # The explorer shows the same pass as pictures. On the left is the input; in the middle the output of the layer you pick with the **layer** slider, with its shape and parameter count; on the right the class probabilities, which stay in view whatever the layer. The text under the figure explains the layer and lists the numbers. (Without a running kernel, for example on GitHub, you see instead every layer at once for two samples, a square and a triangle, with each first-layer kernel beside the map it makes.)
 #
-# Colours follow the rule of the earlier notebooks: a convolution's output can be negative, so it uses a diverging map centred on zero (red positive, blue negative, white zero), with a colour bar. After a ReLU everything is zero or more, so grey is enough: black is 0. All maps of one layer share one colour scale, so you can compare them.
+# Colours follow the rule of notebooks 02 to 04: a convolution's output can be negative, so it uses a diverging map centred on zero (red positive, blue negative, white zero), with a colour bar. (Notebook 05 used purple and orange instead, because there red and blue meant colour channels; these maps are grey, so red and blue are free again.) After a ReLU everything is zero or more, so grey is enough: black is 0. All maps of one layer share one colour scale, so you can compare them.
 #
 # Things to try:
 #
