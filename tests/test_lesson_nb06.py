@@ -116,3 +116,8 @@ def test_winner_indices_and_gradient_of_the_4x4_example():
     layer.forward(X[None].astype(float))
     grad = layer.backward(np.ones((1, 2, 2)))[0]
     assert grad.sum() == 4 and np.all(grad.ravel()[indices[0].ravel()] == 1)
+
+
+def test_a_4x4_window_with_stride_4_gives_18_by_27():
+    """'Set the window to 4 and the stride to 4: 18x27 values.'"""
+    assert cnnviz.max_pool2d(FMAP[None], 4)[0].shape == (18, 27)

@@ -99,3 +99,14 @@ def test_alexnet_shown_is_torchvisions_64_filter_layout_and_is_labelled():
     net = alexnet()
     assert net[0].out_channels == 64 and net.num_params == 61_100_840
     assert "64" in MODEL_NOTES["AlexNet"] and "96" in MODEL_NOTES["AlexNet"]
+
+
+def test_first_convolution_is_cheap_but_its_output_is_the_biggest_volume():
+    """'The first convolution is cheap ... even though its output is by far the biggest volume.'"""
+    import numpy as np
+
+    rows = example_classifier().summary((3, 128, 128)).rows
+    convs = [r for r in rows if r.name.startswith("Conv2d")]
+    sizes = [int(np.prod(r.output_shape)) for r in convs]
+    assert sizes[0] > 10 * max(sizes[1:])
+    assert convs[0].params < convs[1].params and convs[0].params < convs[2].params

@@ -123,3 +123,12 @@ def test_temperature_never_changes_the_winner():
 def test_training_took_seconds_to_minutes():
     """'small enough to train on a laptop CPU in seconds to minutes': the record's training time is under 10 minutes."""
     assert 0 < RECORD["train_seconds"] < 600
+
+
+def test_answers_below_the_top_bin_are_right_less_often():
+    """'taken together they are right less often than the answers of the top bin, as their lower confidence says.'"""
+    _, labels, probs = fresh_set()
+    confidence, right = probs.max(axis=1), probs.argmax(axis=1) == labels
+    top = confidence > 14 / 15
+    assert right[~top].mean() < right[top].mean()
+    assert confidence[~top].mean() < confidence[top].mean()

@@ -293,7 +293,7 @@ ece = expected_calibration_error(test_probs, test_labels, n_bins=15)
 print(f"expected calibration error: {ece:.3f}")
 
 # %% [markdown]
-# Most answers land in the top bin, where the network is right about as often as it is sure. The few in the lower bins are the hard images, and there the confidence is lower too. Confidence like this is useful: an answer at 60% deserves a second look, one above 99.9% rarely does. But it is calibrated only on images like those it was trained on: the filled disc and the cat above were answered with confidence all the same.
+# Most answers land in the top bin, where the network is right about as often as it is sure. The few in the lower bins are the hard images. There are too few of them for each bin's fraction right to mean much (a bin of 4 answers can only be 0, 25, 50, 75 or 100% right), but taken together they are right less often than the answers of the top bin, as their lower confidence says. Confidence like this is useful: an answer at 60% deserves a second look, one above 99.9% rarely does. But it is calibrated only on images like those it was trained on: the filled disc and the cat above were answered with confidence all the same.
 
 # %% [markdown]
 # ## Summary
