@@ -465,7 +465,10 @@ def train_shapes_cnn(*, seed=0, epochs=3, train_size=20000, batch_size=32, held_
     judge the result: accuracy and the expected calibration error in 15 bins
     (:func:`cnnviz.calibration.expected_calibration_error`), before and after the
     temperature. Weights start from ``initialize(seed)`` and the minibatch order
-    follows ``seed`` too, so a seed fixes the result.
+    follows ``seed`` too, so a seed fixes the result on a given machine. Another
+    OpenBLAS kernel (``OPENBLAS_CORETYPE``) sums in another order and ends with
+    other weights of the same quality (Prescott instead of the default: another
+    digest, the same 99.0% held-out accuracy, ECE 0.007 instead of 0.009).
 
     Returns
     -------
