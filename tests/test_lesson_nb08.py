@@ -132,3 +132,18 @@ def test_answers_below_the_top_bin_are_right_less_often():
     top = confidence > 14 / 15
     assert right[~top].mean() < right[top].mean()
     assert confidence[~top].mean() < confidence[top].mean()
+
+
+def test_before_the_temperature_the_network_was_less_sure_than_right():
+    """'T came out below 1 ...: the network had become less sure of itself than it deserved', and ECE was larger before."""
+    from cnnviz.layers import Sequential
+    from cnnviz.losses import softmax
+
+    t, held = RECORD["calibration"]["temperature"], RECORD["held_out"]
+    images, labels, _ = make_shapes(held["size"], seed=held["seed"])
+    logits = Sequential(NET.layers[:-1]).forward(images).astype(float)
+    before = softmax(logits * t)                     # undo the folded 1 / T
+    assert t < 1
+    assert before.max(axis=1).mean() < np.mean(before.argmax(axis=1) == labels)
+    assert held["ece_15_bins_before_calibration"] > held["ece_15_bins"]
+    assert expected_calibration_error(before, labels) == pytest.approx(held["ece_15_bins_before_calibration"], abs=2e-3)
