@@ -267,9 +267,6 @@ class Explorer:
         self._hidden_axes = []
         self.timings = []
         self.png = b""
-        #: optional zero-argument callable returning the PNG bytes stored in a saved
-        #: notebook (for readers without a kernel); None stores the live figure
-        self.static_png = None
         self._message_text = fig.text(
             0.5, 0.5, "", ha="center", va="center", fontsize=12, wrap=True,
             bbox=dict(boxstyle="round,pad=0.8", fc="#fff8e1", ec="#b26a00"), zorder=10,
@@ -378,7 +375,14 @@ class Explorer:
         bundle = self.widget._repr_mimebundle_(**kwargs)
         data = bundle[0] if isinstance(bundle, tuple) else bundle
         # A static picture for viewers without a kernel (GitHub, nbviewer).
-        png = self.static_png() if self.static_png is not None else render_png(self.fig, compress_level=9)
-        data["image/png"] = base64.b64encode(png).decode("ascii")
+        data["image/png"] = base64.b64encode(self.static_png()).decode("ascii")
         data["text/plain"] = f"<{type(self).__name__}: {', '.join(self.controls)}>"
         return bundle
+
+    def static_png(self) -> bytes:
+        """The picture a saved notebook stores for readers without a kernel: the figure.
+
+        An explorer whose figure alone does not stand for it replaces this per
+        instance with a zero-argument callable returning PNG bytes (the forward
+        explorer stores a filmstrip of every layer)."""
+        return render_png(self.fig, compress_level=9)
