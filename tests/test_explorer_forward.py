@@ -368,17 +368,19 @@ def test_filmstrip_shows_every_layer_of_each_sample_with_the_kernels():
 
 
 def test_stored_picture_is_the_filmstrip_when_asked():
-    """With filmstrip=(i, j) the saved PNG is the filmstrip, not the live figure."""
+    """With filmstrip=(i, j) the saved PNG is exactly the filmstrip of those samples."""
     import base64
 
-    live = forward_explorer(NET, IMAGES, LABELS, sample=3)
+    from cnnviz.explorers.forward import filmstrip_png
+
+    def stored(ex):
+        bundle = ex._repr_mimebundle_()
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        return base64.b64decode(data["image/png"])
+
     strip = forward_explorer(NET, IMAGES, LABELS, sample=3, filmstrip=(3, 6))
-    png_live = base64.b64decode(live._repr_mimebundle_()[0]["image/png"]
-                                if isinstance(live._repr_mimebundle_(), tuple)
-                                else live._repr_mimebundle_()["image/png"])
-    bundle = strip._repr_mimebundle_()
-    data = bundle[0] if isinstance(bundle, tuple) else bundle
-    png_strip = base64.b64decode(data["image/png"])
-    size_live = Image.open(io.BytesIO(png_live)).size
-    size_strip = Image.open(io.BytesIO(png_strip)).size
-    assert size_strip[1] > 1.5 * size_live[1]               # two bands, taller than the live figure
+    live = forward_explorer(NET, IMAGES, LABELS, sample=3)
+    expected = filmstrip_png(NET, IMAGES, (3, 6), labels=LABELS, class_names=CLASS_NAMES)
+    assert stored(strip) == expected
+    assert stored(live) != expected
+    assert Image.open(io.BytesIO(expected)).size == (880, round(2 * 3.8 * 80))

@@ -214,13 +214,13 @@ def test_exercise_checks_accept_the_right_answers():
     """Each self-check confirms the answer cnnviz computes."""
     nb07.conv_params(cnnviz.conv2d_params(3, 10, 3))
     nb07.dense_equivalent(cnnviz.dense_params(32 * 32 * 3, 30 * 30 * 10))
-    nb07.fan_in(5 * 5 * 64)
+    nb07.fan_in(5 * 5 * 96)
     nb07.classifier_row(1_179_904)
     nb07.classifier_row(147_712, layer="Dense-13")
 
 
 @pytest.mark.parametrize("check,answer", [
-    (nb07.conv_params, 281), (nb07.dense_equivalent, 14_450_688), (nb07.fan_in, 1_601),
+    (nb07.conv_params, 281), (nb07.dense_equivalent, 14_450_688), (nb07.fan_in, 2_401),
     (nb07.classifier_row, 14_336),
 ])
 def test_exercise_checks_reject_wrong_answers(check, answer):

@@ -10,7 +10,7 @@ from ..shapes import conv_output_size
 #: the cases of the exercises, stated in words in the notebook
 CONV_CASE = dict(in_channels=3, filters=10, kernel_size=3)
 DENSE_CASE = dict(size=32, in_channels=3, filters=10, kernel_size=3)
-FAN_IN_CASE = dict(kernel_size=5, channels=64)
+FAN_IN_CASE = dict(kernel_size=5, channels=96)
 #: exercise 4: the example classifier's Conv2d-7 with 5x5 filters (padding 2 keeps "same")
 WIDER_CASE = dict(layer="Conv2d-7", kernel_size=5)
 
@@ -108,13 +108,13 @@ def dense_equivalent(answer, size=DENSE_CASE["size"], in_channels=DENSE_CASE["in
 def fan_in(answer, kernel_size=FAN_IN_CASE["kernel_size"], channels=FAN_IN_CASE["channels"]):
     """How many inputs one neuron of a convolution layer sees: ``k * k * C_in``.
 
-    >>> fan_in(1600)
-    Correct: the inputs one neuron sees through a 5x5 window on 64 channels is 1,600.
+    >>> fan_in(2400)
+    Correct: the inputs one neuron sees through a 5x5 window on 96 channels is 2,400.
     >>> fan_in(25)
     Traceback (most recent call last):
     ...
-    cnnviz.checks.CheckError: Not quite: the inputs one neuron sees through a 5x5 window on 64 channels: the window runs through every channel: multiply by 64
-      expected: 1600
+    cnnviz.checks.CheckError: Not quite: the inputs one neuron sees through a 5x5 window on 96 channels: the window runs through every channel: multiply by 96
+      expected: 2400
       got:      25
     """
     k = kernel_size

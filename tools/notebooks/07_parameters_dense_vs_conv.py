@@ -240,7 +240,7 @@ answer = ...
 nb07.dense_equivalent(answer)
 
 # %% [markdown]
-# **3.** A layer of 5x5 filters works on a feature map with 64 channels. How many input numbers does one of its neurons see?
+# **3.** A layer of 5x5 filters works on a feature map with 96 channels. How many input numbers does one of its neurons see?
 
 # %%
 answer = ...
@@ -258,7 +258,7 @@ nb07.wider_kernel(answer)
 #
 # 1. `10 * (3 * 3 * 3 + 1)` = 280.
 # 2. `3072 * 9000 + 9000` = 27,657,000: 32 x 32 x 3 = 3,072 inputs, 30 x 30 x 10 = 9,000 outputs.
-# 3. `5 * 5 * 64` = 1,600.
+# 3. `5 * 5 * 96` = 2,400.
 # 4. Its input is the pooled `(256, 13, 13)` volume and its output has 128 channels, so it has 128 filters of 5x5x256: `128 * (5 * 5 * 256 + 1)` = 819,328, against 295,040 with 3x3 filters: the parameters grow with the kernel's area, the output does not change.
 # </details>
 
