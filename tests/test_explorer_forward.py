@@ -11,9 +11,10 @@ from PIL import Image, ImageDraw
 
 from cnnviz.datasets import CLASS_NAMES, draw_shape
 from cnnviz.explorers.forward import (
-    BENCHMARK, MAX_MAPS, demo_samples, forward_explorer, forward_pass, grid_cells, paint,
-    read_picture, uploaded_file,
+    BENCHMARK, MAX_MAPS, demo_samples, filmstrip_figure, forward_explorer, forward_pass,
+    grid_cells, paint, percent, read_picture, uploaded_file,
 )
+from cnnviz.losses import softmax
 from cnnviz.images import load_image
 from cnnviz.pretrained import INPUT_SHAPE, shapes_cnn
 from explorer_support import sweep
@@ -382,3 +383,83 @@ def test_invert_checkbox_always_says_what_it_does():
     ex.controls["invert"].value = False
     assert "Inverting is off" in ex.text.value
     assert ex.last_error is None
+
+
+# ------------------------------------------------------------------------ temperature
+@pytest.mark.parametrize("t", [0.25, 0.5, 2.0, 4.0])
+def test_temperature_divides_the_scores_before_the_softmax(t):
+    """Layer 9 at temperature T is softmax(scores / T); the scores and the prediction stay."""
+    plain = forward_pass(NET, IMAGES[5], layer=9)
+    hot = forward_pass(NET, IMAGES[5], layer=9, temperature=t)
+    np.testing.assert_allclose(hot.outputs[-2], plain.outputs[-2])
+    np.testing.assert_allclose(hot.probabilities, softmax(plain.outputs[-2].astype(float) / t),
+                               rtol=1e-5, atol=1e-7)
+    assert hot.prediction == plain.prediction
+    runner_up = lambda state: np.sort(state.probabilities)[-2]          # noqa: E731
+    assert (runner_up(hot) < runner_up(plain)) == (t < 1)
+
+
+def test_temperature_slider_flattens_and_sharpens_the_bars_and_says_so():
+    """Moving the slider changes the probability bars and names the temperature on figure and caption."""
+    ex = explorer()
+    ex.controls["layer"].value = 9
+    before = ex.state.probabilities.copy()
+    ex.controls["temperature"].value = 4.0
+    assert ex.state.temperature == 4.0 and not np.allclose(ex.state.probabilities, before)
+    assert "at temperature 4: softmax of the scores divided by 4, flatter" in ex.text.value
+    ex.controls["temperature"].value = 0.25
+    assert "sharper" in ex.text.value
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, float("nan"), "2", True])
+def test_bad_temperatures_are_refused(bad):
+    """A temperature that is not a positive number is refused with its value."""
+    with pytest.raises(ValueError, match=r"temperature must be a positive number; got"):
+        forward_pass(NET, IMAGES[0], layer=9, temperature=bad)
+
+
+def test_percent_never_rounds_to_a_certainty():
+    """No probability strictly between 0 and 1 prints as 100% or 0%; others round as usual."""
+    rng = np.random.default_rng(3)
+    for p in np.concatenate([rng.random(200), 1 - 10.0 ** -rng.uniform(3, 9, 50),
+                             10.0 ** -rng.uniform(3, 9, 50), [0.0, 1.0]]):
+        for digits in (0, 1):
+            text = percent(p, digits)
+            assert text not in ("100%", "0%", "100.0%", "0.0%"), (p, text)
+            if 10.0 ** -digits / 100 < p < 1 - 10.0 ** -digits / 100:
+                assert text == f"{p:.{digits}%}" or text.startswith(("> ", "< "))
+
+
+# -------------------------------------------------------------------------- filmstrip
+def test_filmstrip_shows_every_layer_of_each_sample_with_the_kernels():
+    """Two bands of ten panels: input, then layers 1-9 titled by name and shape; conv1 holds 8 kernel-map pairs."""
+    fig = filmstrip_figure(NET, IMAGES, (3, 6), labels=LABELS)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert len(fig.axes) == 20
+    for name, shape in zip(NET.layer_names()[:7], NET.output_shapes(INPUT_SHAPE)[:7]):
+        assert sum(t.startswith(f"{name.split('-')[1]} {name} {shape}") for t in titles) == 2, name
+    assert sum("kernel" in t for t in titles) == 2
+    conv1 = fig.axes[1].get_images()[0].get_array()
+    assert conv1.shape[0] == 2 * 28 + 2                    # two rows of four pairs
+    heads = [t.get_text() for t in fig.texts]
+    assert heads[0].startswith(f"sample 3: a {CLASS_NAMES[LABELS[3]]}")
+    assert heads[1].startswith(f"sample 6: a {CLASS_NAMES[LABELS[6]]}")
+
+
+def test_stored_picture_is_the_filmstrip_when_asked():
+    """With filmstrip=(i, j) the saved PNG is exactly the filmstrip of those samples."""
+    import base64
+
+    from cnnviz.explorers.forward import filmstrip_png
+
+    def stored(ex):
+        bundle = ex._repr_mimebundle_()
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        return base64.b64decode(data["image/png"])
+
+    strip = forward_explorer(NET, IMAGES, LABELS, sample=3, filmstrip=(3, 6))
+    live = forward_explorer(NET, IMAGES, LABELS, sample=3)
+    expected = filmstrip_png(NET, IMAGES, (3, 6), labels=LABELS, class_names=CLASS_NAMES)
+    assert stored(strip) == expected
+    assert stored(live) != expected
+    assert Image.open(io.BytesIO(expected)).size == (880, round(2 * 3.8 * 80))

@@ -373,3 +373,52 @@ def test_untrained_network_has_no_weights():
     assert net.summary(INPUT_SHAPE).total_params == 4388
     with pytest.raises(TypeError, match=r"pretrained must be True or False; got 'yes'"):
         shapes_cnn(pretrained="yes")
+
+
+# ------------------------------------------------------------------------- calibration
+def test_shipped_network_is_accurate_and_calibrated_on_its_held_out_images():
+    """On the record's 1,000 held-out images: accuracy >= 97% and 15-bin ECE <= 0.03, as recorded."""
+    from cnnviz.calibration import expected_calibration_error
+
+    record = training_record()
+    held = record["held_out"]
+    images, labels, _ = make_shapes(held["size"], seed=held["seed"], size=INPUT_SHAPE[-1])
+    probs = shapes_cnn().forward(images)
+    accuracy = float(np.mean(probs.argmax(axis=1) == labels))
+    ece = expected_calibration_error(probs, labels, n_bins=15)
+    assert held["size"] == 1000
+    assert accuracy == held["accuracy"] and accuracy >= 0.97
+    assert ece == pytest.approx(held["ece_15_bins"], abs=1e-5) and ece <= 0.03
+    assert record["calibration"]["fit_on"] == f"make_shapes(1000, seed={record['seed'] + 2})"
+    assert held["seed"] != record["seed"] + 2          # the temperature never saw the judging images
+
+
+def test_calibrate_temperature_keeps_every_prediction_and_folds_t_into_the_dense_layer():
+    """Dividing the last Dense layer by T divides the logits by T: same argmax, new confidence."""
+    from cnnviz.calibration import fit_temperature
+    from cnnviz.train import calibrate_temperature
+
+    x, y, _ = make_shapes(96, seed=5, size=16)
+    net = small_cnn().initialize(seed=1)
+    train(net, x, y, epochs=2, batch_size=16, seed=0)
+    body = type(net)(net.layers[:-1])
+    before = body.forward(x)
+    t = calibrate_temperature(net, x, y)
+    assert t == pytest.approx(fit_temperature(before, y))
+    np.testing.assert_allclose(body.forward(x), before / t, rtol=1e-4, atol=1e-4)
+    assert np.array_equal(net.forward(x).argmax(axis=1), before.argmax(axis=1))
+    assert all(p.dtype == np.float32 for p in net.parameters().values())
+
+
+def test_record_is_built_from_the_arguments_used():
+    """label_smoothing and calibration_size show up in the record as given; 0 skips calibration."""
+    _, plain = train_shapes_cnn(seed=0, epochs=1, train_size=32, held_out_size=16,
+                                label_smoothing=0.0, calibration_size=0)
+    _, smooth = train_shapes_cnn(seed=1, epochs=1, train_size=32, held_out_size=16,
+                                 label_smoothing=0.1, calibration_size=24)
+    assert plain["label_smoothing"] == 0.0 and plain["calibration"] == {"method": "none"}
+    assert plain["held_out"]["ece_15_bins"] == plain["held_out"]["ece_15_bins_before_calibration"]
+    assert "label smoothing" not in plain["loss"]
+    assert smooth["label_smoothing"] == 0.1 and "label smoothing 0.1" in smooth["loss"]
+    assert smooth["calibration"]["fit_on"] == "make_shapes(24, seed=3)"
+    assert smooth["calibration"]["temperature"] > 0
