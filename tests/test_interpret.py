@@ -390,7 +390,7 @@ def objective(net, x, index, channel):
 
 
 @pytest.mark.parametrize("layer, index, channel", [
-    ("ReLU-2", 1, 2), ("MaxPool2d-3", 2, 5), ("Conv2d-4", 3, 0), ("ReLU-5", 4, 9), (5, 5, 15),
+    ("ReLU-2", 1, 0), ("MaxPool2d-3", 2, 5), ("Conv2d-4", 3, 0), ("ReLU-5", 4, 9), (5, 5, 15),
     ("score", 7, 0), ("score", 7, 1), ("score", 7, 2), ("score", 7, 3),
 ])
 def test_activation_maximization_raises_its_objective(layer, index, channel):
