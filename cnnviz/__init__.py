@@ -18,6 +18,8 @@ from .losses import CrossEntropyLoss, cross_entropy, softmax
 from .params import conv2d_params, dense_params, locally_connected_params
 from .pooling import avg_pool2d, max_pool2d
 from .shapes import conv_output_size, explain_output_size, pool_output_size, same_padding
+from .shapes import conv_transpose_output_size, explain_conv_transpose_output_size
+from .transposed import ConvTranspose2d, conv_transpose2d, conv_transpose2d_naive
 
 __version__ = "0.1.0"
 
@@ -29,4 +31,6 @@ __all__ = [
     "convolve2d", "correlate2d", "dense_params", "explain_output_size", "filters", "images", "load_image", "locally_connected_params",
     "max_pool2d", "models",
     "pad2d", "pool_output_size", "same_padding",
+    "ConvTranspose2d", "conv_transpose2d", "conv_transpose2d_naive",
+    "conv_transpose_output_size", "explain_conv_transpose_output_size",
 ]
