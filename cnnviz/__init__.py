@@ -19,6 +19,7 @@ from .params import conv2d_params, dense_params, locally_connected_params
 from .pooling import avg_pool2d, max_pool2d
 from .shapes import conv_output_size, explain_output_size, pool_output_size, same_padding
 from .shapes import conv_transpose_output_size, explain_conv_transpose_output_size
+from .matrices import conv2d_matrix
 from .sequence import conv1d, conv1d_naive
 from .transposed import ConvTranspose2d, conv_transpose2d, conv_transpose2d_naive
 
@@ -34,5 +35,5 @@ __all__ = [
     "pad2d", "pool_output_size", "same_padding",
     "ConvTranspose2d", "conv_transpose2d", "conv_transpose2d_naive",
     "conv_transpose_output_size", "explain_conv_transpose_output_size",
-    "conv1d", "conv1d_naive",
+    "conv1d", "conv1d_naive", "conv2d_matrix",
 ]
