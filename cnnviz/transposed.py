@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validate import as_array, common_float, int_pair, nonnegative_int, positive_int
-from .convolution import _col2im, im2col
+from .convolution import im2col
 from .layers import Layer, _check_shape, _grad_like, _image_batch
 from .shapes import conv_transpose_output_size
 
@@ -112,23 +112,55 @@ def _canvas_shape(in_hw, kernel, stride, dilation, output_padding):
 
 
 # --------------------------------------------------------------------- the operation
-def _forward(x, weight, bias, settings):
-    """conv_transpose2d on a checked batch: W^T x, folded onto the canvas, then cropped."""
-    stride, padding, output_padding, dilation, groups = settings
+def _landing(n, offset, stride, crop, out_len):
+    """Where one kernel tap's stamps land along an axis, after cropping ``crop`` pixels.
+
+    Input index ``i`` lands on output ``i*stride + offset - crop``; returns the slice of
+    inputs that land inside ``[0, out_len)`` and the slice of outputs they land on, or
+    None when none does.
+    """
+    first = max(0, -(-(crop - offset) // stride))        # ceil((crop - offset) / stride)
+    last = min(n - 1, (out_len - 1 + crop - offset) // stride)
+    if last < first:
+        return None
+    start = first * stride + offset - crop
+    return slice(first, last + 1), slice(start, start + stride * (last - first) + 1, stride)
+
+
+def _forward(x, weight, bias, settings, out_hw):
+    """conv_transpose2d on a checked batch, one kernel tap at a time.
+
+    For tap ``(u, v)``, every input pixel's stamp value is ``w[:, :, u, v]^T x`` (one
+    matrix product per group); it is added where that tap lands, ``(i*s + u*d - p,
+    j*s + v*d - p)``, skipping what the padding crops. The work is done channels-last,
+    ``(height, width, N, C)``, so each strided add moves whole ``N * C_out`` runs of
+    contiguous numbers, and writes straight into the output: no uncropped canvas, one
+    stamp-sized buffer.
+    """
+    stride, padding, _, dilation, groups = settings
     N, C, H, W = x.shape
     _, Og, kh, kw = weight.shape
     Cg = C // groups
-    # Per group, every input pixel's column of kernel copies: (G, Og*kh*kw, Cg) @ (N, G, Cg, H*W).
-    w = weight.reshape(groups, Cg, Og * kh * kw).transpose(0, 2, 1)
-    cols = np.matmul(w, x.reshape(N, groups, Cg, H * W))
-    Hc, Wc = _canvas_shape((H, W), (kh, kw), stride, dilation, output_padding)
-    canvas = _col2im(cols.reshape(N, groups * Og * kh * kw, H * W), (N, groups * Og, Hc, Wc),
-                     (kh, kw), stride, dilation, (H, W))
-    (ph, pw) = padding
-    out = canvas[:, :, ph : Hc - ph, pw : Wc - pw]
+    # (G, H*W*N, Cg) and (G, kh, kw, Cg, Og): per group, pixels by channels and each tap's matrix.
+    xs = np.ascontiguousarray(x.reshape(N, groups, Cg, H, W).transpose(1, 3, 4, 0, 2))
+    xs = xs.reshape(groups, H * W * N, Cg)
+    taps = np.ascontiguousarray(weight.reshape(groups, Cg, Og, kh, kw).transpose(0, 3, 4, 1, 2))
+    out = np.zeros((*out_hw, N, groups, Og), dtype=x.dtype)
     if bias is not None:
-        return out + bias[:, None, None]
-    return np.ascontiguousarray(out)
+        out += bias.reshape(groups, Og)
+    stamp = np.empty((groups, H * W * N, Og), dtype=x.dtype)
+    stamp_hw = stamp.reshape(groups, H, W, N, Og).transpose(1, 2, 3, 0, 4)   # (H, W, N, G, Og)
+    for u in range(kh):
+        rows = _landing(H, u * dilation[0], stride[0], padding[0], out_hw[0])
+        if rows is None:
+            continue
+        for v in range(kw):
+            cols = _landing(W, v * dilation[1], stride[1], padding[1], out_hw[1])
+            if cols is None:
+                continue
+            np.matmul(xs, taps[:, u, v], out=stamp)
+            out[rows[1], cols[1]] += stamp_hw[rows[0], cols[0]]
+    return np.ascontiguousarray(out.reshape(*out_hw, N, groups * Og).transpose(2, 3, 0, 1))
 
 
 def _backward(x, weight, grad_out, settings):
@@ -205,10 +237,10 @@ def conv_transpose2d(x, weight, bias=None, *, stride=1, padding=0, output_paddin
     ...                  stride=2, padding=1, output_padding=1).shape
     (8, 16, 32, 32)
     """
-    x, weight, bias, settings, _, batched = _prepare(
+    x, weight, bias, settings, out_hw, batched = _prepare(
         x, weight, bias, stride, padding, output_padding, dilation, groups
     )
-    out = _forward(x, weight, bias, settings)
+    out = _forward(x, weight, bias, settings, out_hw)
     return out if batched else out[0]
 
 
@@ -332,8 +364,9 @@ class ConvTranspose2d(Layer):
         x, batched = _image_batch(x)
         self._check_initialized()
         self.output_shape(x.shape[1:])
-        x, weight, bias, settings, _, _ = _prepare(x, self.weight, self.bias, *self._options())
-        out = _forward(x, weight, bias, settings)
+        x, weight, bias, settings, out_hw, _ = _prepare(x, self.weight, self.bias,
+                                                        *self._options())
+        out = _forward(x, weight, bias, settings, out_hw)
         self._cache = (x, weight, settings, out.shape, batched)
         return out if batched else out[0]
 
