@@ -99,7 +99,7 @@ def bench_transposed(rng, checks):
             return F.conv_transpose2d(xt, wt, bt, **options)
 
     np.testing.assert_allclose(ours(), theirs().numpy(), rtol=1e-4, atol=1e-4)
-    fast, ref = interleaved([ours, theirs])
+    fast, ref = interleaved([ours, theirs], repeat=21, min_time=0.02)
     ratio = fast[0] / ref[0]
     print(f"| forward | {cell(fast)} | {fmt(naive)} | {cell(ref)} | {ratio:.2f}x |")
     checks.append((f"conv_transpose2d within 2x of torch on the decoder case ({ratio:.2f}x)",

@@ -127,6 +127,16 @@ def _landing(n, offset, stride, crop, out_len):
     return slice(first, last + 1), slice(start, start + stride * (last - first) + 1, stride)
 
 
+def _blocks(n, size):
+    """``range(n)`` as slices of ``size``.
+
+    Moving the channel axes across the pixel axes is a transpose; done a block at a
+    time, what it reads and writes stays in the cache (two to three times as fast as
+    one numpy copy of the whole transposed array, measured on the decoder case).
+    """
+    return [slice(start, min(start + size, n)) for start in range(0, n, size)]
+
+
 def _forward(x, weight, bias, settings, out_hw):
     """conv_transpose2d on a checked batch, one kernel tap at a time.
 
@@ -141,26 +151,34 @@ def _forward(x, weight, bias, settings, out_hw):
     N, C, H, W = x.shape
     _, Og, kh, kw = weight.shape
     Cg = C // groups
-    # (G, H*W*N, Cg) and (G, kh, kw, Cg, Og): per group, pixels by channels and each tap's matrix.
-    xs = np.ascontiguousarray(x.reshape(N, groups, Cg, H, W).transpose(1, 3, 4, 0, 2))
+    # Per group, pixels by channels, (G, H*W, N, Cg), and each tap's matrix, (G, kh, kw, Cg, Og).
+    xs = np.empty((groups, H * W, N, Cg), dtype=x.dtype)
+    x4 = x.reshape(N, groups, Cg, H * W)
+    for block in _blocks(N, max(1, 32 // C)):            # about 32 channel rows at a time
+        xs[:, :, block] = x4[block].transpose(1, 3, 0, 2)
     xs = xs.reshape(groups, H * W * N, Cg)
     taps = np.ascontiguousarray(weight.reshape(groups, Cg, Og, kh, kw).transpose(0, 3, 4, 1, 2))
-    out = np.zeros((*out_hw, N, groups, Og), dtype=x.dtype)
-    if bias is not None:
-        out += bias.reshape(groups, Og)
+    acc = np.empty((*out_hw, N, groups, Og), dtype=x.dtype)
+    acc[...] = 0 if bias is None else bias.reshape(groups, Og)
     stamp = np.empty((groups, H * W * N, Og), dtype=x.dtype)
     stamp_hw = stamp.reshape(groups, H, W, N, Og).transpose(1, 2, 3, 0, 4)   # (H, W, N, G, Og)
+    col_landings = [_landing(W, v * dilation[1], stride[1], padding[1], out_hw[1])
+                    for v in range(kw)]
     for u in range(kh):
         rows = _landing(H, u * dilation[0], stride[0], padding[0], out_hw[0])
         if rows is None:
             continue
-        for v in range(kw):
-            cols = _landing(W, v * dilation[1], stride[1], padding[1], out_hw[1])
+        for v, cols in enumerate(col_landings):
             if cols is None:
                 continue
             np.matmul(xs, taps[:, u, v], out=stamp)
-            out[rows[1], cols[1]] += stamp_hw[rows[0], cols[0]]
-    return np.ascontiguousarray(out.reshape(*out_hw, N, groups * Og).transpose(2, 3, 0, 1))
+            acc[rows[1], cols[1]] += stamp_hw[rows[0], cols[0]]
+    # Back to channels-first.
+    acc = acc.reshape(out_hw[0] * out_hw[1], N, groups * Og)
+    out = np.empty((N, groups * Og, out_hw[0] * out_hw[1]), dtype=x.dtype)
+    for block in _blocks(acc.shape[0], 64):
+        out[:, :, block] = acc[block].transpose(1, 2, 0)
+    return out.reshape(N, groups * Og, *out_hw)
 
 
 def _backward(x, weight, grad_out, settings):
