@@ -184,9 +184,9 @@ def _forward(x, weight, bias, settings, out_hw):
 def _backward(x, weight, grad_out, settings):
     """Gradients of a loss through conv_transpose2d; ``grad_out`` is (N, C_out, oh, ow).
 
-    The adjoint of "stamp, fold, crop" is "pad, unfold, dot": the output gradient is
-    padded back to the canvas, every window of it is read with im2col (a plain
-    convolution), and ``W`` maps the windows back to the input channels.
+    The adjoint of "stamp, then crop" is "pad, then read windows": the output gradient
+    is padded back to the uncropped size, every window of it is read with im2col (a
+    plain convolution), and ``W`` maps the windows back to the input channels.
     """
     stride, padding, output_padding, dilation, groups = settings
     N, C, H, W = x.shape
