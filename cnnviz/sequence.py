@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_array, common_float, nonnegative_int, one_of, positive_int
+from ._validate import as_array, check_memory, common_float, nonnegative_int, one_of, positive_int
 from .shapes import _no_fit_message
 
 PADDING_WORDS_1D = ("valid", "same", "causal")
@@ -81,6 +81,10 @@ def _prepare(x, weight, bias, stride, padding, dilation, groups):
         pad = left if left == right else (left, right)
         raise ValueError("length: " + _no_fit_message(L, k, pad, dilation))
     dtype = common_float(x, weight, bias)
+    # The padded copy, the windows (one column per tap and output) and the output.
+    N, n_out = x.shape[0], _out_length(L + left + right, k, stride, dilation)
+    check_memory(N * C * (L + left + right) + N * (C * k + O) * n_out, dtype.itemsize,
+                 f"conv1d of {x.shape} with padding {(left, right)}")
     x = x.astype(dtype, copy=False)
     weight = weight.astype(dtype, copy=False)
     if bias is not None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_array, common_float
+from ._validate import as_array, check_memory, common_float
 from .shapes import _no_fit_message
 
 
@@ -34,6 +34,15 @@ def _fast_length(n: int) -> int:
             power35 *= 5
         power3 *= 3
     return best
+
+
+def _check_fft_memory(shape, padded, itemsize, what):
+    """Refuse an FFT correlation over the memory limit: the padded image (when
+    ``padded``), the two zero-filled inputs and the inverse transform at the FFT size,
+    and three complex spectra (the image's, the kernel's and their product)."""
+    fh, fw = _fast_length(shape[0]), _fast_length(shape[1])
+    need = (shape[0] * shape[1] if padded else 0) + 3 * fh * fw + 3 * 2 * fh * (fw // 2 + 1)
+    check_memory(need, itemsize, what)
 
 
 def _correlate_valid(image, kernel):
@@ -74,6 +83,8 @@ def fft_correlate2d(image, kernel):
     kernel = as_array(kernel, "kernel", ndims=2)
     _check_fit(image.shape, kernel.shape, ((0, 0), (0, 0)), (1, 1))
     dtype = common_float(image, kernel)
+    _check_fft_memory(image.shape, False, dtype.itemsize,
+                      f"fft_correlate2d of an image of shape {image.shape}")
     return _correlate_valid(image.astype(dtype, copy=False),
                             kernel.astype(dtype, copy=False)).astype(dtype, copy=False)
 
@@ -93,6 +104,11 @@ def _fft_correlate(image, kernel, pads, stride, dilation):
         pads = ((pads, pads), (pads, pads))
     _check_fit(image.shape, kernel.shape, pads, dilation)
     dtype = common_float(image, kernel)
+    (t, b), (left, right) = pads
+    padded = (image.shape[0] + t + b, image.shape[1] + left + right)
+    _check_fft_memory(padded, True, dtype.itemsize,
+                      f"correlate2d(method='fft') of an image of shape {image.shape} padded to "
+                      f"{padded}")
     image = np.pad(image.astype(dtype, copy=False), pads)
     (kh, kw), (dh, dw) = kernel.shape, dilation
     spread = np.zeros((dh * (kh - 1) + 1, dw * (kw - 1) + 1), dtype=dtype)

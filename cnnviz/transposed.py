@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_array, common_float, int_pair, nonnegative_int, positive_int
+from ._validate import (
+    as_array, check_memory, common_float, int_pair, nonnegative_int, positive_int,
+)
 from .convolution import im2col
 from .layers import Layer, _check_shape, _grad_like, _image_batch
 from .shapes import conv_transpose_output_size
@@ -65,8 +67,14 @@ def _out_shape(in_hw, kernel, stride, padding, output_padding, dilation):
     return tuple(out)
 
 
-def _prepare(x, weight, bias, stride, padding, output_padding, dilation, groups):
-    """Validate conv_transpose2d's arguments; return the batch, weights and settings."""
+def _prepare(x, weight, bias, stride, padding, output_padding, dilation, groups, *, loops=False):
+    """Validate conv_transpose2d's arguments; return the batch, weights and settings.
+
+    Refuses, before anything is allocated, a request over the memory limit: the
+    vectorised version holds a channels-last copy of the input, one stamp, the
+    accumulator and the output; the loops (``loops=True``) the uncropped canvas and
+    the output.
+    """
     x = as_array(x, "x", ndims=(3, 4))
     weight = as_array(weight, "weight", ndims=4)
     batched = x.ndim == 4
@@ -96,6 +104,15 @@ def _prepare(x, weight, bias, stride, padding, output_padding, dilation, groups)
             )
     out_hw = _out_shape(x.shape[2:], weight.shape[2:], stride, padding, output_padding, dilation)
     dtype = common_float(x, weight, bias)
+    N, _, H, W = x.shape
+    oh, ow = out_hw
+    if loops:
+        Hc, Wc = _canvas_shape((H, W), weight.shape[2:], stride, dilation, output_padding)
+        need = N * out_channels * (Hc * Wc + oh * ow)
+    else:
+        need = N * (C + out_channels) * H * W + 2 * N * out_channels * oh * ow
+    check_memory(need, dtype.itemsize,
+                 f"conv_transpose2d to an output of shape {(N, out_channels, oh, ow)}")
     x = x.astype(dtype, copy=False)
     weight = weight.astype(dtype, copy=False)
     if bias is not None:
@@ -278,7 +295,7 @@ def conv_transpose2d_naive(x, weight, bias=None, *, stride=1, padding=0, output_
             [ 3.,  7.,  4.]]])
     """
     x, weight, bias, settings, (oh, ow), batched = _prepare(
-        x, weight, bias, stride, padding, output_padding, dilation, groups
+        x, weight, bias, stride, padding, output_padding, dilation, groups, loops=True
     )
     (sh, sw), (ph, pw), output_padding, (dh, dw), groups = settings
     N, C, H, W = x.shape

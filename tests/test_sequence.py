@@ -216,3 +216,48 @@ def test_bad_arrays_are_refused_with_the_reason():
         conv1d(np.ones((4, 6)), np.ones((2, 4, 3)), np.ones(3))
     with pytest.raises(ValueError, match=r"x must be 2-D or 3-D; got 4-D"):
         conv1d(np.ones((1, 1, 4, 6)), np.ones((2, 1, 3)))
+
+
+def test_padding_too_large_for_memory_is_refused_before_allocating():
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=r"conv1d of \(1, 2, 8\) with padding \(1000000000, "
+                                             r"1000000000\) would need [\d.]+ GiB of memory; the "
+                                             r"limit is 1.0 GiB"):
+            conv1d(np.ones((2, 8)), np.ones((3, 2, 3)), padding=10**9)
+        assert tracemalloc.get_traced_memory()[1] < 2**20
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("run", [
+    lambda x=np.ones((8, 16, 5000)), w=np.ones((16, 16, 5)): conv1d(x, w, padding="causal",
+                                                                    dilation=4),
+    lambda x=np.ones((2, 6, 700)), w=np.ones((4, 3, 3)): conv1d(x, w, stride=3, groups=2),
+    lambda x=np.ones((1, 2, 300)), w=np.ones((3, 2, 5)): conv1d_naive(x, w, padding=(40, 3)),
+], ids=["causal", "groups", "loops"])
+def test_memory_estimate_covers_what_is_really_allocated(run, monkeypatch):
+    """At least 0.9x the traced peak and at most 4x it; a limit just below refuses."""
+    import tracemalloc
+
+    from cnnviz import _validate, sequence
+
+    asked = []
+
+    def record(n_elements, itemsize, what, *, limit=None):
+        asked.append(int(n_elements) * int(itemsize))
+        return _validate.check_memory(n_elements, itemsize, what, limit=limit)
+
+    monkeypatch.setattr(sequence, "check_memory", record)
+    tracemalloc.start()
+    try:
+        run()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert 0.9 * peak <= max(asked) <= 4 * peak, (max(asked), peak)
+    monkeypatch.setattr(_validate, "MEMORY_LIMIT", max(asked) - 1)
+    with pytest.raises(ValueError, match="would need"):
+        run()

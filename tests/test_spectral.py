@@ -171,3 +171,49 @@ def test_bad_method_and_misfits_are_refused_like_direct():
         fft_correlate2d(np.ones((2, 5)), np.ones((3, 3)))
     with pytest.raises(ValueError, match=r"image must be 2-D; got 3-D"):
         fft_correlate2d(np.ones((1, 2, 5)), np.ones((1, 1)))
+
+
+def test_padding_too_large_for_memory_is_refused_before_allocating():
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=r"correlate2d\(method='fft'\) of an image of shape "
+                                             r"\(8, 8\) padded to \(200008, 200008\) would need "
+                                             r"[\d.]+ TiB of memory; the limit is 1.0 GiB"):
+            cnnviz.correlate2d(np.ones((8, 8)), np.ones((3, 3)), padding=10**5, method="fft")
+        assert tracemalloc.get_traced_memory()[1] < 2**20
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("run", [
+    lambda im=np.ones((300, 257)), k=np.ones((31, 31)): cnnviz.correlate2d(
+        im, k, padding="same", method="fft"),
+    lambda im=np.ones((200, 211)), k=np.ones((9, 9)): cnnviz.correlate2d(
+        im, k, padding=4, pad_mode="reflect", stride=2, method="fft"),
+    lambda im=np.ones((256, 256)), k=np.ones((15, 15)): fft_correlate2d(im, k),
+], ids=["same", "reflect", "valid"])
+def test_memory_estimate_covers_what_is_really_allocated(run, monkeypatch):
+    """At least 0.9x the traced peak and at most 4x it; a limit just below refuses."""
+    import tracemalloc
+
+    from cnnviz import _validate, spectral
+
+    asked = []
+
+    def record(n_elements, itemsize, what, *, limit=None):
+        asked.append(int(n_elements) * int(itemsize))
+        return _validate.check_memory(n_elements, itemsize, what, limit=limit)
+
+    monkeypatch.setattr(spectral, "check_memory", record)
+    tracemalloc.start()
+    try:
+        run()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert 0.9 * peak <= max(asked) <= 4 * peak, (max(asked), peak)
+    monkeypatch.setattr(_validate, "MEMORY_LIMIT", max(asked) - 1)
+    with pytest.raises(ValueError, match="would need"):
+        run()

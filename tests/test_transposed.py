@@ -399,3 +399,62 @@ def test_layer_refusals_name_the_problem():
     with pytest.raises(ValueError, match=r"grad_out must have the shape of the layer's last "
                                          r"output \(3, 6, 6\); got \(3, 5, 5\)"):
         layer.backward(np.ones((3, 5, 5)))
+
+
+# ---------------------------------------------------------------------------- memory
+def peak_and_estimate(run, monkeypatch):
+    """Run under tracemalloc, recording what the module asked check_memory for."""
+    import tracemalloc
+
+    from cnnviz import _validate, transposed
+
+    asked = []
+
+    def record(n_elements, itemsize, what, *, limit=None):
+        asked.append(int(n_elements) * int(itemsize))
+        return _validate.check_memory(n_elements, itemsize, what, limit=limit)
+
+    monkeypatch.setattr(transposed, "check_memory", record)
+    tracemalloc.start()
+    try:
+        run()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return peak, max(asked)
+
+
+@pytest.mark.parametrize("func", [conv_transpose2d, conv_transpose2d_naive])
+def test_an_output_too_large_for_memory_is_refused_before_allocating(func):
+    """stride 10**6 on a 2x2 input asks for a 1,000,003 x 1,000,003 output: refused, with
+    the shape and the size, having allocated next to nothing."""
+    import tracemalloc
+
+    x, w = np.ones((1, 2, 2)), np.ones((1, 1, 3, 3))
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=r"conv_transpose2d to an output of shape \(1, 1, "
+                                             r"1000003, 1000003\) would need [\d.]+ TiB of "
+                                             r"memory; the limit is 1.0 GiB"):
+            func(x, w, stride=10**6)
+        assert tracemalloc.get_traced_memory()[1] < 2**20
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("run", [
+    lambda x=np.ones((8, 32, 16, 16)), w=np.ones((32, 16, 3, 3)): conv_transpose2d(
+        x, w, stride=2, padding=1, output_padding=1),
+    lambda x=np.ones((2, 6, 9, 7)), w=np.ones((6, 2, 3, 2)): conv_transpose2d(
+        x, w, np.ones(6), stride=(3, 1), padding=(4, 0), dilation=2, groups=3),
+    lambda x=np.ones((1, 4, 6, 6)), w=np.ones((4, 3, 3, 3)): conv_transpose2d_naive(
+        x, w, stride=3, padding=2),
+], ids=["decoder", "groups", "loops"])
+def test_memory_estimate_covers_what_is_really_allocated(run, monkeypatch):
+    """The estimate is honest: at least 0.9x the traced peak, at most 4x it; a limit just
+    below the estimate refuses the same request."""
+    peak, estimate = peak_and_estimate(run, monkeypatch)
+    assert 0.9 * peak <= estimate <= 4 * peak, (estimate, peak)
+    monkeypatch.setattr(cnnviz._validate, "MEMORY_LIMIT", estimate - 1)
+    with pytest.raises(ValueError, match="would need"):
+        run()
