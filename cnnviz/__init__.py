@@ -22,6 +22,10 @@ from .params import conv2d_params, dense_params, locally_connected_params
 from .pooling import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
 from .receptive import receptive_field
 from .shapes import conv_output_size, explain_output_size, pool_output_size, same_padding
+from .shapes import conv_transpose_output_size, explain_conv_transpose_output_size
+from .matrices import conv2d_matrix
+from .sequence import conv1d, conv1d_naive
+from .transposed import ConvTranspose2d, conv_transpose2d, conv_transpose2d_naive
 
 __version__ = "0.1.0"
 
@@ -36,4 +40,7 @@ __all__ = [
     "max_pool2d", "max_pool2d_backward", "models", "numerical_gradient",
     "pad2d", "pool_output_size", "same_padding",
     "BatchNorm2d", "GlobalAvgPool2d", "ReLU6", "Residual", "receptive_field",
+    "ConvTranspose2d", "conv_transpose2d", "conv_transpose2d_naive",
+    "conv_transpose_output_size", "explain_conv_transpose_output_size",
+    "conv1d", "conv1d_naive", "conv2d_matrix",
 ]

@@ -26,6 +26,7 @@ from ._validate import (
     positive_int, real_number,
 )
 from .shapes import _no_fit_message
+from .spectral import _fft_correlate
 
 PAD_MODES = ("zeros", "reflect", "replicate", "circular")
 _NUMPY_PAD_MODE = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
@@ -624,7 +625,8 @@ def conv2d_backward_naive(x, weight, grad_out, *, stride=1, padding=0, dilation=
 
 
 # ---------------------------------------------------------------------- 2-D image helpers
-def correlate2d(image, kernel, *, stride=1, padding=0, dilation=1, pad_mode="zeros"):
+def correlate2d(image, kernel, *, stride=1, padding=0, dilation=1, pad_mode="zeros",
+                method="direct"):
     """Slide ``kernel`` over a 2-D ``image`` and take the dot product at each stop.
 
     This is what deep learning calls convolution (no kernel flip).
@@ -637,6 +639,10 @@ def correlate2d(image, kernel, *, stride=1, padding=0, dilation=1, pad_mode="zer
     padding : int, (int, int), ((top, bottom), (left, right)), "valid", "same" or "full"
     pad_mode : {"zeros", "reflect", "replicate", "circular"}
         How the border is filled (see :func:`pad2d`).
+    method : {"direct", "fft"}
+        "direct" sums each window (im2col); "fft" multiplies Fourier transforms
+        (:mod:`cnnviz.spectral`), faster for large kernels. Every padding, pad_mode,
+        stride and dilation works with both; the results agree to float rounding.
 
     Returns
     -------
@@ -656,17 +662,22 @@ def correlate2d(image, kernel, *, stride=1, padding=0, dilation=1, pad_mode="zer
     stride = int_pair(stride, "stride")
     dilation = int_pair(dilation, "dilation")
     pads = resolve_padding(padding, kernel.shape, stride=stride, dilation=dilation)
+    one_of(method, "method", ("direct", "fft"))
     if pad_mode != "zeros" and any(sum(p) for p in pads):
         image = pad2d(image, pads, mode=pad_mode)
         pads = 0
+    if method == "fft":
+        return _fft_correlate(image, kernel, pads, stride, dilation)
     out = conv2d(image[None], kernel[None, None], stride=stride, padding=pads, dilation=dilation)
     return out[0]
 
 
-def convolve2d(image, kernel, *, stride=1, padding=0, dilation=1, pad_mode="zeros"):
+def convolve2d(image, kernel, *, stride=1, padding=0, dilation=1, pad_mode="zeros",
+               method="direct"):
     """True 2-D convolution: :func:`correlate2d` with the kernel rotated 180 degrees.
 
-    Equals ``scipy.signal.convolve2d(padded_image, kernel, mode="valid")``.
+    Equals ``scipy.signal.convolve2d(padded_image, kernel, mode="valid")``; ``method``
+    as for :func:`correlate2d`.
 
     Examples
     --------
@@ -677,7 +688,7 @@ def convolve2d(image, kernel, *, stride=1, padding=0, dilation=1, pad_mode="zero
     kernel = as_array(kernel, "kernel", ndims=2)
     return correlate2d(
         image, kernel[::-1, ::-1], stride=stride, padding=padding, dilation=dilation,
-        pad_mode=pad_mode,
+        pad_mode=pad_mode, method=method,
     )
 
 

@@ -34,6 +34,12 @@ PAIR_FUNCTIONS = {
     "MaxPool2d": lambda **kw: MaxPool2d(**{"kernel_size": 2, **kw}),
     "AvgPool2d": lambda **kw: AvgPool2d(**{"kernel_size": 2, **kw}),
     "conv2d_params": lambda **kw: cnnviz.conv2d_params(3, 4, **{"kernel_size": 3, **kw}),
+    "correlate2d-fft": lambda **kw: cnnviz.correlate2d(IMAGE, KERNEL, method="fft", **kw),
+    "conv_transpose2d": lambda **kw: cnnviz.conv_transpose2d(X, np.ones((3, 2, 3, 3)), **kw),
+    "conv_transpose2d_naive": lambda **kw: cnnviz.conv_transpose2d_naive(
+        X, np.ones((3, 2, 3, 3)), **kw),
+    "ConvTranspose2d": lambda **kw: cnnviz.ConvTranspose2d(3, 2, **{"kernel_size": 3, **kw}),
+    "conv2d_matrix": lambda **kw: cnnviz.conv2d_matrix(X.shape, W, **kw),
 }
 # ... and those that take one dimension at a time.
 SCALAR_FUNCTIONS = {
@@ -42,19 +48,30 @@ SCALAR_FUNCTIONS = {
     "explain_output_size": lambda **kw: cnnviz.explain_output_size(
         **{"size": 8, "kernel_size": 3, **kw}),
     "same_padding": lambda **kw: cnnviz.same_padding(**{"kernel_size": 3, **kw}),
+    "conv_transpose_output_size": lambda **kw: cnnviz.conv_transpose_output_size(
+        **{"size": 8, "kernel_size": 3, **kw}),
+    "explain_conv_transpose_output_size": lambda **kw: cnnviz.explain_conv_transpose_output_size(
+        **{"size": 8, "kernel_size": 3, **kw}),
+    "conv1d": lambda **kw: cnnviz.conv1d(np.ones((3, 8)), np.ones((4, 3, 3)), **kw),
 }
+NEW_2D = ["correlate2d-fft", "conv_transpose2d", "conv_transpose2d_naive", "ConvTranspose2d",
+          "conv2d_matrix"]
+NEW_SIZES = ["conv_transpose_output_size", "explain_conv_transpose_output_size"]
 TAKES = {
     "stride": ["conv2d", "conv2d_naive", "correlate2d", "convolve2d", "max_pool2d", "avg_pool2d",
                "Conv2d", "MaxPool2d", "AvgPool2d",
-               "conv_output_size", "pool_output_size", "explain_output_size"],
+               "conv_output_size", "pool_output_size", "explain_output_size",
+               *NEW_2D, *NEW_SIZES, "conv1d"],
     "dilation": ["conv2d", "conv2d_naive", "correlate2d", "convolve2d", "Conv2d",
-                 "conv_output_size", "explain_output_size", "same_padding"],
+                 "conv_output_size", "explain_output_size", "same_padding",
+                 *NEW_2D, *NEW_SIZES, "conv1d"],
     "kernel_size": ["max_pool2d", "avg_pool2d", "Conv2d", "MaxPool2d", "AvgPool2d",
                     "conv2d_params", "conv_output_size", "pool_output_size",
-                    "explain_output_size", "same_padding"],
+                    "explain_output_size", "same_padding", "ConvTranspose2d", *NEW_SIZES],
     "padding": ["conv2d", "conv2d_naive", "correlate2d", "convolve2d", "max_pool2d",
                 "avg_pool2d", "pad2d", "Conv2d", "MaxPool2d", "AvgPool2d",
-                "conv_output_size", "pool_output_size", "explain_output_size"],
+                "conv_output_size", "pool_output_size", "explain_output_size",
+                *NEW_2D, *NEW_SIZES],
 }
 
 
