@@ -2,6 +2,9 @@
 # # 01 Pixels as matrices
 # Zoom into a photo until it turns into numbers, split colour into three matrices, and count what a plain dense network would have to learn.
 
+# %% [markdown] tags=["navigation"]
+# [Contents](../README.md#notebooks) · [02 Convolution step by step →](02_convolution_step_by_step.ipynb)
+
 # %% [markdown]
 # ## What you will learn
 #
@@ -47,7 +50,7 @@ plt.show()
 #
 # Move the sliders. The orange square on the left is the patch shown on the right, where every cell prints its value. Bright fur gives numbers near 255, the dark pupil numbers near 0. Make the patch bigger than 12x12 and the numbers no longer fit, but the colours still follow the values. Nothing about the patch on the right tells you that it is part of a cat: a network only ever sees numbers like these.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 pixel_zoom(grey)
 
 # %% [markdown]
@@ -67,7 +70,7 @@ assert np.array_equal(rgb[:, row, col], hwc[row, col])
 # %% [markdown]
 # Pick a channel below. Each plane is an ordinary grey matrix: bright where the photo has a lot of that colour. The cat's orange fur is bright in red, darker in green and darker still in blue; the green eyes stand out in the green plane.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 channel_explorer(rgb)
 
 # %% [markdown]
@@ -135,6 +138,7 @@ nb01.pixel_value(answer, grey, 120, 300)
 answer = ...
 nb01.dense_weights(answer, height=28, width=28, units=100)
 
+
 # %% [markdown]
 # **4.** Write a function that turns a channels-last `(H, W, 3)` array into channels-first `(3, H, W)`.
 
@@ -159,3 +163,6 @@ nb01.channels_first(to_channels_first)
 # - The Pillow handbook's [concepts page](https://pillow.readthedocs.io/en/stable/handbook/concepts.html): modes such as `L`, `RGB`, `RGBA` and `P`.
 # - NumPy's [`moveaxis`](https://numpy.org/doc/stable/reference/generated/numpy.moveaxis.html) and the PyTorch docs on [image tensors](https://pytorch.org/vision/stable/transforms.html) (`C, H, W`).
 # - CS231n, [Convolutional Networks](https://cs231n.github.io/convolutional-networks/): the first section explains why full connectivity does not scale to images.
+
+# %% [markdown] tags=["navigation"]
+# [Contents](../README.md#notebooks) · [02 Convolution step by step →](02_convolution_step_by_step.ipynb)

@@ -2,6 +2,9 @@
 # # 05 Convolution over volume
 # Slide 3x3x3 filters over a colour photo: watch each channel's share add up to one map, stack many maps into an output volume, and meet the 1x1 convolution.
 
+# %% [markdown] tags=["navigation"]
+# [← 04 Padding, stride, dilation and output size](04_padding_stride_dilation.ipynb) · [Contents](../README.md#notebooks) · [06 Pooling →](06_pooling.ipynb)
+
 # %% [markdown]
 # ## What you will learn
 #
@@ -84,7 +87,7 @@ assert np.allclose(total, out[0], atol=1e-6)
 # - **blue only**: two slices are all zeros, so two partial maps are plain white, and the output is the blue plane.
 # - Move the **bias**: only the sum changes, by the same amount everywhere.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 partial_sums_explorer(rgb)
 
 # %% [markdown]
@@ -125,7 +128,7 @@ assert np.array_equal(cnnviz.conv2d_naive(x, w, b), y)
 #
 # Move the slider: each filter adds one map to the stack. Each map is drawn on its own scale (white is 0 and the title gives the largest value), because the filters' outputs differ a lot in size.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 filter_stack_explorer(rgb)
 
 # %% [markdown]
@@ -259,6 +262,7 @@ nb05.output_shape(answer, in_shape=(3, 64, 64), filters=10, kernel_size=5)
 answer = ...
 nb05.layer_params(answer, in_channels=32, out_channels=64, kernel_size=3)
 
+
 # %% [markdown]
 # **3.** Write a convolution with one filter as a sum of flat convolutions: call `cnnviz.correlate2d` once per channel, add the results and the bias. `x` has shape `(C, H, W)`, `w` has shape `(C, kh, kw)`, and `b` is a number; the result is one map of shape `(H - kh + 1, W - kw + 1)`. The check compares it with `cnnviz.conv2d`.
 
@@ -291,3 +295,6 @@ nb05.swap_red_blue(answer)
 # - PyTorch's [`torch.nn.Conv2d`](https://pytorch.org/docs/stable/generated/torch.nn.Conv2d.html): the *Variables* section gives the weight shape `(out_channels, in_channels, kernel_size[0], kernel_size[1])` (with groups, `in_channels / groups`).
 # - Min Lin, Qiang Chen and Shuicheng Yan, [Network In Network](https://arxiv.org/abs/1312.4400): where the idea of a small dense network at every pixel, the 1x1 convolution, comes from.
 # - Christian Szegedy et al., [Going deeper with convolutions](https://arxiv.org/abs/1409.4842): the Inception network, which uses 1x1 convolutions to reduce the number of channels before larger filters.
+
+# %% [markdown] tags=["navigation"]
+# [← 04 Padding, stride, dilation and output size](04_padding_stride_dilation.ipynb) · [Contents](../README.md#notebooks) · [06 Pooling →](06_pooling.ipynb)

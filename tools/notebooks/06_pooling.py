@@ -2,6 +2,9 @@
 # # 06 Pooling
 # Shrink a feature map by keeping the largest (or the average) value of each small window, work out the output size, and test how much of the result survives a one-pixel shift.
 
+# %% [markdown] tags=["navigation"]
+# [← 05 Convolution over volume](05_convolution_over_volume.ipynb) · [Contents](../README.md#notebooks) · [07 Parameters: dense vs convolutional →](07_parameters_dense_vs_conv.ipynb)
+
 # %% [markdown]
 # ## What you will learn
 #
@@ -105,7 +108,7 @@ plt.show()
 # - Set the window to 3 and the stride to 2: the windows now **overlap**, as in AlexNet's pooling layers.
 # - Set the stride larger than the window: pixels between windows are never looked at.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 pooling_explorer(fmap)
 
 # %% [markdown]
@@ -173,6 +176,7 @@ same = np.allclose(cnnviz.correlate2d(fmap, box, stride=2), cnnviz.avg_pool2d(fm
 print("2x2 average pooling equals correlation with a 2x2 kernel of 1/4 at stride 2:", same)
 assert same
 
+
 # %% [markdown]
 # ## 5. Does a one-pixel shift survive pooling?
 #
@@ -204,7 +208,7 @@ assert np.isclose(after, shift_state(fmap, shift=1).same_after)
 #
 # Try it in the explorer: blue marks positions with the same value, orange those that changed, grey those that are zero in both maps. A larger window keeps more values (about two in five for 4x4), at the price of a coarser map. Now set the shift to 2 with a 2x2 window: almost nothing stays in place. The pooled map has not been scrambled, though; it has moved by exactly one cell, as the check below the explorer shows.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 shift_explorer(fmap)
 
 # %%
@@ -246,7 +250,7 @@ assert grad.sum() == 4 and all(grad.ravel()[indices[0].ravel()] == 1)
 # %% [markdown]
 # In the explorer below, the winners of a 6x6 matrix are framed in orange, and the right-hand panel counts how many windows each pixel won. The *window* slider picks one window (counted row by row), outlined in blue together with its output and its index. With stride 2 every window has its own winner. Set the stride to 1: the windows overlap, a single large value wins several of them, and in backpropagation it would collect the gradients of all of them, while most pixels win nothing at all.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 winners_explorer(demo_matrix())
 
 # %% [markdown]
@@ -311,3 +315,6 @@ nb06.winner_indices(answer, m, kernel_size=2, stride=2)
 # - Vincent Dumoulin and Francesco Visin, [A guide to convolution arithmetic for deep learning](https://arxiv.org/abs/1603.07285): its section on pooling arithmetic.
 # - Jost Tobias Springenberg et al., [Striving for Simplicity: The All Convolutional Net](https://arxiv.org/abs/1412.6806): replacing pooling layers by convolutions with stride 2.
 # - Aharon Azulay and Yair Weiss, [Why do deep convolutional networks generalize so poorly to small image transformations?](https://arxiv.org/abs/1805.12177), and Richard Zhang, [Making Convolutional Networks Shift-Invariant Again](https://arxiv.org/abs/1904.11486): how much a one-pixel shift really changes a network's output, and a fix (blur before subsampling).
+
+# %% [markdown] tags=["navigation"]
+# [← 05 Convolution over volume](05_convolution_over_volume.ipynb) · [Contents](../README.md#notebooks) · [07 Parameters: dense vs convolutional →](07_parameters_dense_vs_conv.ipynb)

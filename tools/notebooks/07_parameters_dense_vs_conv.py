@@ -2,6 +2,9 @@
 # # 07 Parameters: dense vs convolutional
 # Count what a layer has to learn: a convolution's small shared filters against a dense layer and an unshared "locally connected" layer with the same output, then read whole networks layer by layer.
 
+# %% [markdown] tags=["navigation"]
+# [← 06 Pooling](06_pooling.ipynb) · [Contents](../README.md#notebooks) · [08 A full CNN forward pass →](08_full_forward_pass.ipynb)
+
 # %% [markdown]
 # ## What you will learn
 #
@@ -137,7 +140,7 @@ assert cnnviz.conv_output_size(224, 11, stride=4, padding=2) == 55
 # - AlexNet: size 227, 3 channels, 96 filters, kernel 11, stride 4. Then size 224, and padding 2.
 # - The 16x16x20 volume of section 3 with 3x3 filters and padding 1.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 parameter_calculator()
 
 # %% [markdown]
@@ -213,7 +216,7 @@ assert clf_summary.total_params == sum(by_hand) == 2_892_993
 #
 # Pick a network. Each bar is one layer that learns something, as a share of the network's total: orange for convolutions, purple for dense layers. Open "Every layer" under the picture for the full summary.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 model_share_explorer("VGG16")
 
 # %% [markdown]
@@ -294,3 +297,6 @@ nb07.classifier_row(answer, layer="Conv2d-4")
 # - Karen Simonyan and Andrew Zisserman, [Very Deep Convolutional Networks for Large-Scale Image Recognition](https://arxiv.org/abs/1409.1556): VGG, with its parameter counts in Table 2.
 # - Yaniv Taigman et al., [DeepFace: Closing the Gap to Human-Level Performance in Face Verification](https://doi.org/10.1109/CVPR.2014.220) (CVPR 2014): a network with several locally connected layers, which pay off because its face photos are aligned.
 # - Min Lin, Qiang Chen and Shuicheng Yan, [Network In Network](https://arxiv.org/abs/1312.4400): global average pooling instead of large dense layers at the end.
+
+# %% [markdown] tags=["navigation"]
+# [← 06 Pooling](06_pooling.ipynb) · [Contents](../README.md#notebooks) · [08 A full CNN forward pass →](08_full_forward_pass.ipynb)

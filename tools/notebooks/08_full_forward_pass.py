@@ -2,6 +2,9 @@
 # # 08 A full CNN forward pass
 # Follow one image through a small trained network, layer by layer, from pixels to the probability of each shape; check every shape against the summary table, measure the accuracy on images it has never seen, and try a picture of your own.
 
+# %% [markdown] tags=["navigation"]
+# [← 07 Parameters: dense vs convolutional](07_parameters_dense_vs_conv.ipynb) · [Contents](../README.md#notebooks)
+
 # %% [markdown]
 # ## What you will learn
 #
@@ -179,8 +182,9 @@ print(f"right on {np.mean(predictions == labels):.1%} of these 64 samples; wrong
 for k in wrong:
     print(f"  sample {k}: a {CLASS_NAMES[labels[k]]}, predicted {CLASS_NAMES[predictions[k]]}")
 
-# %%
+# %% tags=["nbval-ignore-output"]
 forward_explorer(net, images, labels)
+
 
 # %% [markdown]
 # ## 6. Your own picture
@@ -326,3 +330,6 @@ nb08.top_class(answer, images[63])
 # - Zijie J. Wang et al., [CNN Explainer](https://poloclub.github.io/cnn-explainer/): an interactive forward pass through a small CNN in the browser, with the same layers as here on colour images.
 # - The PyTorch tutorial [Training a Classifier](https://pytorch.org/tutorials/beginner/blitz/cifar10_tutorial.html) builds a network with the same layout for CIFAR-10 photos; its `forward` method is our section 4 in PyTorch.
 # - Chuan Guo et al., [On Calibration of Modern Neural Networks](https://arxiv.org/abs/1706.04599): how far a network's confidence can be from its real chance of being right.
+
+# %% [markdown] tags=["navigation"]
+# [← 07 Parameters: dense vs convolutional](07_parameters_dense_vs_conv.ipynb) · [Contents](../README.md#notebooks)
