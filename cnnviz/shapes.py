@@ -13,6 +13,7 @@ on each side, stride ``s`` and dilation ``d``::
 from __future__ import annotations
 
 from ._validate import boolean, nonnegative_int, positive_int
+from .errors import DoesNotFit, SettingError
 
 
 def _check_common(size, kernel_size, stride, padding, dilation):
@@ -76,8 +77,9 @@ def conv_output_size(size, kernel_size, *, stride=1, padding=0, dilation=1) -> i
 
     Raises
     ------
-    ValueError
-        When the kernel does not fit the padded input, or an argument is out of range.
+    DoesNotFit
+        (a ``ValueError``) when the kernel does not fit the padded input, with the
+        numbers as fields; ``ValueError``/``TypeError`` when an argument is out of range.
 
     Examples
     --------
@@ -93,7 +95,8 @@ def conv_output_size(size, kernel_size, *, stride=1, padding=0, dilation=1) -> i
     n, k, s, p, d = _check_common(size, kernel_size, stride, padding, dilation)
     room = n + 2 * p - d * (k - 1) - 1
     if room < 0:
-        raise ValueError(_no_fit_message(n, k, p, d))
+        raise DoesNotFit(_no_fit_message(n, k, p, d), size=n, kernel_size=k, padding=2 * p,
+                         dilation=d)
     return room // s + 1
 
 
@@ -120,8 +123,9 @@ def pool_output_size(size, kernel_size, *, stride=None, padding=0, ceil_mode=Fal
     n, k, s, p, _ = _check_common(size, kernel_size, stride, padding, 1)
     ceil_mode = boolean(ceil_mode, "ceil_mode")
     if p > k // 2:
-        raise ValueError(
-            f"padding must be at most half of kernel_size ({k} // 2 = {k // 2}); got {p}"
+        raise SettingError(
+            f"padding must be at most half of kernel_size ({k} // 2 = {k // 2}); got {p}",
+            padding=p, kernel_size=k, limit=k // 2,
         )
     room = n + 2 * p - k
     if ceil_mode:
@@ -131,7 +135,7 @@ def pool_output_size(size, kernel_size, *, stride=None, padding=0, ceil_mode=Fal
     else:
         out = room // s + 1
     if out < 1:
-        raise ValueError(_no_fit_message(n, k, p, 1))
+        raise DoesNotFit(_no_fit_message(n, k, p, 1), size=n, kernel_size=k, padding=2 * p)
     return out
 
 
