@@ -27,11 +27,12 @@ from ._validate import as_array, int_pair, positive_int
 MAX_PIXELS = 50_000_000
 """Default pixel limit of :func:`load_image`: a 48-megapixel phone photo still loads."""
 
-IMAGES_DIR = Path(__file__).resolve().parent.parent / "images"
+SAMPLES_DIR = Path(__file__).resolve().parent / "data" / "samples"
 """The repository's top-level ``images/`` folder, where the sample photos live."""
 
 SAMPLES = {"chelsea": "chelsea.png"}
-"""Sample name -> file in :data:`IMAGES_DIR` (see ``images/README.md`` for sources)."""
+"""Sample name -> file in :data:`SAMPLES_DIR`, which ships inside the package (sources and
+licences: ``images/README.md`` in the repository)."""
 
 # ITU-R BT.601 luma, the weights Pillow uses for convert("L").
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
@@ -206,8 +207,28 @@ def load_image(path, *, grayscale=False, size=None, max_pixels=MAX_PIXELS):
     return np.ascontiguousarray(arr, dtype=np.float32)
 
 
+def sample_path(name="chelsea") -> Path:
+    """The file of a sample photo, inside the installed package.
+
+    >>> sample_path("chelsea").name
+    'chelsea.png'
+    """
+    if not isinstance(name, str) or name not in SAMPLES:
+        available = ", ".join(repr(n) for n in SAMPLES)
+        raise ValueError(f"name must be one of the sample images {available}; got {name!r}")
+    path = SAMPLES_DIR / SAMPLES[name]
+    if not path.is_file():
+        raise FileNotFoundError(
+            errno.ENOENT,
+            "Sample image missing from the installed package (it ships as package data "
+            "in cnnviz/data/samples/; reinstall cnnviz)",
+            str(path),
+        )
+    return path
+
+
 def load_sample(name="chelsea", *, grayscale=False, size=None):
-    """Load one of the photos in the repository's ``images/`` folder.
+    """Load one of the photos that ship with cnnviz (see :data:`SAMPLES`).
 
     Parameters
     ----------
@@ -227,18 +248,7 @@ def load_sample(name="chelsea", *, grayscale=False, size=None):
     >>> load_sample("chelsea", grayscale=True, size=64).shape
     (64, 64)
     """
-    if not isinstance(name, str) or name not in SAMPLES:
-        available = ", ".join(repr(n) for n in SAMPLES)
-        raise ValueError(f"name must be one of the sample images {available}; got {name!r}")
-    path = IMAGES_DIR / SAMPLES[name]
-    if not path.is_file():
-        raise FileNotFoundError(
-            errno.ENOENT,
-            "Sample image missing (the images/ folder ships with the repository, not "
-            "with an installed package)",
-            str(path),
-        )
-    return load_image(path, grayscale=grayscale, size=size)
+    return load_image(sample_path(name), grayscale=grayscale, size=size)
 
 
 # ----------------------------------------------------------------------------- synthetic
@@ -390,7 +400,7 @@ def add_salt_and_pepper(image, amount, *, seed=0):
 
 
 __all__ = [
-    "IMAGES_DIR",
+    "SAMPLES_DIR",
     "MAX_PIXELS",
     "SAMPLES",
     "add_salt_and_pepper",

@@ -403,7 +403,7 @@ def test_sample_photo_matches_its_file():
     """load_sample() is the cat photo, channels-first, its pixels / 255 exactly."""
     image = load_sample()
     assert image.shape == (3, 300, 451) and image.dtype == np.float32
-    with Image.open(images.IMAGES_DIR / "chelsea.png") as photo:
+    with Image.open(images.sample_path("chelsea")) as photo:
         pixels = np.asarray(photo.convert("RGB"))
     np.testing.assert_array_equal(image, np.moveaxis(pixels, -1, 0).astype(np.float32) / 255)
 
@@ -422,9 +422,9 @@ def test_unknown_sample_lists_the_available_ones():
 
 
 def test_missing_sample_folder_explains_itself(monkeypatch, tmp_path):
-    """Without the images/ folder, load_sample says where it looked and why it may be missing."""
-    monkeypatch.setattr(images, "IMAGES_DIR", tmp_path)
-    with pytest.raises(FileNotFoundError, match=r"Sample image missing.*chelsea\.png"):
+    """Without its sample folder, load_sample says where it looked and how to mend it."""
+    monkeypatch.setattr(images, "SAMPLES_DIR", tmp_path)
+    with pytest.raises(FileNotFoundError, match=r"Sample image missing.*reinstall.*chelsea\.png"):
         load_sample()
 
 

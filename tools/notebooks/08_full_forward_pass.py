@@ -23,7 +23,7 @@ from PIL import Image, ImageDraw
 
 import cnnviz
 from cnnviz.datasets import CLASS_NAMES, make_shapes
-from cnnviz.images import IMAGES_DIR
+from cnnviz.images import sample_path
 from cnnviz.pretrained import INPUT_SHAPE, WEIGHTS_PATH, shapes_cnn, training_record
 from cnnviz.explorers.forward import demo_samples, forward_explorer, forward_pass, read_picture
 from cnnviz.exercises import nb08
@@ -225,7 +225,7 @@ plt.show()
 
 # %%
 disc = read_picture(png_bytes(lambda d: d.ellipse((40, 40, 160, 160), fill=0)))
-cat = read_picture((IMAGES_DIR / "chelsea.png").read_bytes())
+cat = read_picture(sample_path("chelsea").read_bytes())
 strangers = {name: forward_pass(net, picture, layer=9) for name, picture in [("filled disc", disc), ("cat", cat)]}
 for name, s in strangers.items():
     print(f"{name:12s} inverted: {str(s.inverted):5s}  prediction: {s.prediction} ({s.probabilities.max():.1%})")
