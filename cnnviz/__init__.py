@@ -6,7 +6,7 @@ Importing cnnviz loads numpy and Pillow only; plotting and widgets live in
 :mod:`cnnviz.explorers`, imported on demand.
 """
 
-from . import datasets, filters, images, losses, models, pretrained
+from . import augment, datasets, filters, images, losses, models, pretrained
 from .convolution import (
     col2im, conv2d, conv2d_backward, conv2d_naive, convolve2d, correlate2d, im2col, pad2d,
 )
@@ -22,7 +22,7 @@ from .shapes import conv_output_size, explain_output_size, pool_output_size, sam
 __version__ = "0.1.0"
 
 __all__ = [
-    "CrossEntropyLoss", "col2im", "conv2d_backward", "cross_entropy", "datasets", "im2col",
+    "CrossEntropyLoss", "augment", "col2im", "conv2d_backward", "cross_entropy", "datasets", "im2col",
     "losses", "pretrained", "softmax",
     "AvgPool2d", "Conv2d", "Dense", "Flatten", "Linear", "MaxPool2d", "ReLU", "Sequential",
     "Softmax", "avg_pool2d", "conv2d", "conv2d_naive", "conv2d_params", "conv_output_size",

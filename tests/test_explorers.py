@@ -1,15 +1,11 @@
-"""Properties every explorer shares, checked on each one the notebooks show."""
+"""Properties every explorer shares, checked on each one the notebooks show (the catalog)."""
 
-import importlib
 
 import pytest
 
-MODULES = ["pixels", "stepper", "gallery", "sizes", "volume", "pooling", "parameters", "forward"]
-EXPLORERS = [
-    pytest.param(factory, id=f"{notebook}-{title}")
-    for name in MODULES
-    for notebook, title, factory in importlib.import_module(f"cnnviz.explorers.{name}").BENCHMARK
-]
+from cnnviz.explorers import catalog
+
+EXPLORERS = [pytest.param(entry.build, id=entry.key) for entry in catalog.entries()]
 
 
 @pytest.mark.parametrize("factory", EXPLORERS)

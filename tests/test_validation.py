@@ -189,6 +189,13 @@ ARRAY_ARGUMENTS = [  # (function, parameter, call with that argument replaced)
     ("pad2d", "x", lambda a: cnnviz.pad2d(a, 1)),
     ("max_pool2d", "x", lambda a: cnnviz.max_pool2d(a, 2)),
     ("avg_pool2d", "x", lambda a: cnnviz.avg_pool2d(a, 2)),
+    ("rotate", "image", lambda a: cnnviz.augment.rotate(a, 10)),
+    ("shift", "image", lambda a: cnnviz.augment.shift(a, 1, 1)),
+    ("zoom", "image", lambda a: cnnviz.augment.zoom(a, 2)),
+    ("flip", "image", lambda a: cnnviz.augment.flip(a)),
+    ("brightness", "image", lambda a: cnnviz.augment.brightness(a, 0.5)),
+    ("add_noise", "image", lambda a: cnnviz.augment.add_noise(a, 0.1)),
+    ("random_augment", "images", lambda a: cnnviz.augment.random_augment(a, shift=1)),
 ]
 ARRAY_IDS = [f"{fn}-{param}" for fn, param, _ in ARRAY_ARGUMENTS]
 
