@@ -144,3 +144,23 @@ def check_memory(n_elements, itemsize, what: str, *, limit=None) -> int:
             "(cnnviz._validate.MEMORY_LIMIT)"
         )
     return need
+
+
+def channel_groups(groups, in_channels: int, out_channels: int) -> int:
+    """Check a convolution's ``groups``: a positive integer dividing both channel counts.
+
+    >>> channel_groups(2, 4, 6)
+    2
+    >>> channel_groups(4, 4, 6)
+    Traceback (most recent call last):
+    ...
+    ValueError: groups must be a positive integer that divides both in_channels (4) and out_channels (6); got 4
+    """
+    if isinstance(groups, (bool, np.bool_)) or not isinstance(groups, numbers.Integral):
+        raise TypeError(f"groups must be a positive integer; got {_show(groups)}")
+    if groups < 1 or in_channels % groups or out_channels % groups:
+        raise ValueError(
+            f"groups must be a positive integer that divides both in_channels ({in_channels}) "
+            f"and out_channels ({out_channels}); got {int(groups)}"
+        )
+    return int(groups)

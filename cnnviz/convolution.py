@@ -7,6 +7,9 @@ input ``x`` of shape ``(N, C, H, W)`` and weights ``w`` of shape
     out[n, o, i, j] = b[o] + sum_{c, u, v} x_pad[n, c, i*s + u*d, j*s + v*d] * w[o, c, u, v]
 
 with stride ``s``, dilation ``d`` and ``x_pad`` the input padded with zeros.
+With ``groups = g`` the channels are split into ``g`` equal groups and output
+channel ``o`` sees only the input channels of its own group (weights
+``(C_out, C // g, kh, kw)``); ``g == C`` is the depthwise convolution.
 :func:`conv2d` computes it with im2col and one matrix product; :func:`conv2d_naive`
 with loops that read like the formula. True convolution flips the kernel by 180
 degrees first: :func:`convolve2d`.
@@ -17,7 +20,8 @@ from __future__ import annotations
 import numpy as np
 
 from ._validate import (
-    as_array, common_float, int_pair, nonnegative_int, one_of, positive_int, real_number,
+    as_array, channel_groups, common_float, int_pair, nonnegative_int, one_of, positive_int,
+    real_number,
 )
 from .shapes import _no_fit_message
 
@@ -126,14 +130,21 @@ def pad2d(x, padding, *, mode="zeros", value=0.0):
 
 
 # ------------------------------------------------------------------- argument checks
-def _prepare(x, weight, bias, stride, padding, dilation):
+def _prepare(x, weight, bias, stride, padding, dilation, groups=1):
     """Validate conv2d's arguments; return the batched padded input and settings."""
     x = as_array(x, "x", ndims=(3, 4))
     weight = as_array(weight, "weight", ndims=4)
     batched = x.ndim == 4
     if not batched:
         x = x[None]
-    if weight.shape[1] != x.shape[1]:
+    groups = channel_groups(groups, x.shape[1], weight.shape[0])
+    if groups > 1 and weight.shape[1] * groups != x.shape[1]:
+        raise ValueError(
+            f"weight has depth {weight.shape[1]} (shape {weight.shape}) but the input has "
+            f"{x.shape[1]} channels in groups={groups}: each filter must span "
+            f"in_channels // groups = {x.shape[1] // groups} channels"
+        )
+    if weight.shape[1] * groups != x.shape[1]:
         raise ValueError(
             f"weight has depth {weight.shape[1]} (shape {weight.shape}) but the input has "
             f"{x.shape[1]} channels (shape {x.shape[1:]}): each filter must span all "
@@ -208,17 +219,64 @@ def im2col(x, kernel_shape, *, stride=(1, 1), dilation=(1, 1)):
     return cols.reshape(N, C * kh * kw, oh * ow)
 
 
-def conv2d(x, weight, bias=None, *, stride=1, padding=0, dilation=1):
+def _grouped_forward(xp, weight, bias, stride, dilation, groups):
+    """conv2d on a padded batch, one group of channels at a time.
+
+    Returns the output and the list of each group's im2col columns (one entry when
+    ``groups == 1``, computed exactly as an ungrouped convolution).
+    """
+    if groups == 1:
+        out, cols = _conv2d_forward_cols(xp, weight, bias, stride, dilation)
+        return out, [cols]
+    cin, cout = xp.shape[1] // groups, weight.shape[0] // groups
+    outs, cols = [], []
+    for g in range(groups):
+        o = slice(g * cout, (g + 1) * cout)
+        out_g, cols_g = _conv2d_forward_cols(
+            xp[:, g * cin : (g + 1) * cin], weight[o], None if bias is None else bias[o],
+            stride, dilation,
+        )
+        outs.append(out_g)
+        cols.append(cols_g)
+    return np.concatenate(outs, axis=1), cols
+
+
+def _grouped_backward(cols, weight, grad_out, padded_shape, pads, stride, dilation, groups):
+    """conv2d's three gradients, one group at a time, from :func:`_grouped_forward`'s columns."""
+    if groups == 1:
+        return _conv2d_backward_cols(cols[0], weight, grad_out, padded_shape, pads, stride, dilation)
+    N, C, H, W = padded_shape
+    cin, cout = C // groups, weight.shape[0] // groups
+    parts = [
+        _conv2d_backward_cols(
+            cols[g], weight[g * cout : (g + 1) * cout], grad_out[:, g * cout : (g + 1) * cout],
+            (N, cin, H, W), pads, stride, dilation,
+        )
+        for g in range(groups)
+    ]
+    grad_x, grad_weight, grad_bias = zip(*parts)
+    return (np.concatenate(grad_x, axis=1), np.concatenate(grad_weight, axis=0),
+            np.concatenate(grad_bias, axis=0))
+
+
+def conv2d(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1):
     """2-D convolution as in deep learning (cross-correlation), vectorised.
 
     Parameters
     ----------
     x : array_like, shape (C, H, W) or (N, C, H, W)
-    weight : array_like, shape (C_out, C, kh, kw)
+    weight : array_like, shape (C_out, C // groups, kh, kw)
     bias : array_like, shape (C_out,), optional
     stride, dilation : int or (int, int)
     padding : int, (int, int), ((top, bottom), (left, right)), "valid", "same" or "full"
         Zeros added around the input. "same" needs stride 1.
+    groups : int
+        Split the ``C`` input and ``C_out`` output channels into ``groups`` equal
+        groups (it must divide both); output channel ``o`` belongs to group
+        ``g = o // (C_out // groups)`` and sums over input channels
+        ``g * C // groups`` to ``(g + 1) * C // groups - 1`` only. ``groups == C`` is
+        a depthwise convolution: one filter per channel. The multiply-adds and the
+        weights shrink ``groups`` times.
 
     Returns
     -------
@@ -235,17 +293,27 @@ def conv2d(x, weight, bias=None, *, stride=1, padding=0, dilation=1):
             [37., 43.]]])
     >>> conv2d(np.ones((3, 32, 32)), np.ones((16, 3, 3, 3))).shape
     (16, 30, 30)
+
+    Depthwise: each of the two channels gets its own 1x1 filter.
+
+    >>> conv2d(np.ones((2, 1, 1)), np.array([2.0, 3.0]).reshape(2, 1, 1, 1), groups=2)
+    array([[[2.]],
+    <BLANKLINE>
+           [[3.]]])
     """
-    xp, weight, bias, stride, dilation, batched = _prepare(x, weight, bias, stride, padding, dilation)
-    out, _ = _conv2d_forward_cols(xp, weight, bias, stride, dilation)
+    xp, weight, bias, stride, dilation, batched = _prepare(
+        x, weight, bias, stride, padding, dilation, groups
+    )
+    out, _ = _grouped_forward(xp, weight, bias, stride, dilation, int(groups))
     return out if batched else out[0]
 
 
-def conv2d_naive(x, weight, bias=None, *, stride=1, padding=0, dilation=1):
+def conv2d_naive(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1):
     """The same as :func:`conv2d`, with loops that mirror the formula.
 
     For teaching and as a reference in tests: one output value at a time, each the
-    sum of a window of the padded input times the kernel.
+    sum of a window of the padded input times the kernel. With ``groups``, the
+    window spans only the input channels of the output channel's group.
 
     Examples
     --------
@@ -256,18 +324,20 @@ def conv2d_naive(x, weight, bias=None, *, stride=1, padding=0, dilation=1):
             [37., 43.]]])
     """
     xp, weight, bias, (sh, sw), (dh, dw), batched = _prepare(
-        x, weight, bias, stride, padding, dilation
+        x, weight, bias, stride, padding, dilation, groups
     )
     N, C, H, W = xp.shape
-    O, _, kh, kw = weight.shape
+    O, per_group, kh, kw = weight.shape
     oh, ow = _out_size(H, kh, sh, dh), _out_size(W, kw, sw, dw)
     out = np.zeros((N, O, oh, ow), dtype=xp.dtype)
     for n in range(N):
         for o in range(O):
+            group = o // (O // groups)
+            channels = slice(group * per_group, (group + 1) * per_group)
             for i in range(oh):
                 for j in range(ow):
                     top, left = i * sh, j * sw
-                    window = xp[n, :, top : top + dh * (kh - 1) + 1 : dh,
+                    window = xp[n, channels, top : top + dh * (kh - 1) + 1 : dh,
                                 left : left + dw * (kw - 1) + 1 : dw]
                     out[n, o, i, j] = np.sum(window * weight[o])
                     if bias is not None:
@@ -372,9 +442,11 @@ def _conv2d_backward_cols(cols, weight, grad_out, padded_shape, pads, stride, di
     return grad_xp[:, :, t : t + H, left : left + W], grad_weight, grad_bias
 
 
-def _prepare_backward(x, weight, grad_out, stride, padding, dilation):
+def _prepare_backward(x, weight, grad_out, stride, padding, dilation, groups=1):
     x_arr = as_array(x, "x", ndims=(3, 4))
-    xp, weight, _, stride, dilation, batched = _prepare(x_arr, weight, None, stride, padding, dilation)
+    xp, weight, _, stride, dilation, batched = _prepare(
+        x_arr, weight, None, stride, padding, dilation, groups
+    )
     pads = resolve_padding(padding, weight.shape[2:], stride=stride, dilation=dilation)
     N, _, H, W = xp.shape
     O, _, kh, kw = weight.shape
@@ -392,7 +464,7 @@ def _prepare_backward(x, weight, grad_out, stride, padding, dilation):
     return xp, weight, grad_out, stride, dilation, pads, batched
 
 
-def conv2d_backward(x, weight, grad_out, *, stride=1, padding=0, dilation=1):
+def conv2d_backward(x, weight, grad_out, *, stride=1, padding=0, dilation=1, groups=1):
     """Gradients of a loss through :func:`conv2d`, given the gradient of its output.
 
     With ``g = dL/d(out)`` of shape ``(N, C_out, oh, ow)``:
@@ -406,15 +478,16 @@ def conv2d_backward(x, weight, grad_out, *, stride=1, padding=0, dilation=1):
 
     Parameters
     ----------
-    x, weight, stride, padding, dilation
+    x, weight, stride, padding, dilation, groups
         As given to :func:`conv2d` (``x`` of shape ``(C, H, W)`` or ``(N, C, H, W)``).
+        With groups, each group's gradients come from its own channels alone.
     grad_out : array_like
         Gradient of the loss with respect to the output of ``conv2d``, same shape.
 
     Returns
     -------
     grad_x : ndarray, shape of ``x``
-    grad_weight : ndarray, shape (C_out, C, kh, kw)
+    grad_weight : ndarray, shape (C_out, C // groups, kh, kw)
     grad_bias : ndarray, shape (C_out,)
 
     Examples
@@ -433,21 +506,24 @@ def conv2d_backward(x, weight, grad_out, *, stride=1, padding=0, dilation=1):
     array([4.])
     """
     xp, weight, grad_out, stride, dilation, pads, batched = _prepare_backward(
-        x, weight, grad_out, stride, padding, dilation
+        x, weight, grad_out, stride, padding, dilation, groups
     )
-    cols = im2col(xp, weight.shape[2:], stride=stride, dilation=dilation)
-    grad_x, grad_weight, grad_bias = _conv2d_backward_cols(
-        cols, weight, grad_out, xp.shape, pads, stride, dilation
+    groups = int(groups)
+    cols = [im2col(part, weight.shape[2:], stride=stride, dilation=dilation)
+            for part in np.split(xp, groups, axis=1)]
+    grad_x, grad_weight, grad_bias = _grouped_backward(
+        cols, weight, grad_out, xp.shape, pads, stride, dilation, groups
     )
     return (grad_x if batched else grad_x[0]), grad_weight, grad_bias
 
 
-def conv2d_backward_naive(x, weight, grad_out, *, stride=1, padding=0, dilation=1):
+def conv2d_backward_naive(x, weight, grad_out, *, stride=1, padding=0, dilation=1, groups=1):
     """The same as :func:`conv2d_backward`, with loops that mirror :func:`conv2d_naive`.
 
     The forward loop computed ``out[n, o, i, j] = sum(window * w[o]) + b[o]``; going
     back, each output value hands its gradient to everything it was made of:
     ``w[o]`` gets ``g * window``, the window gets ``g * w[o]``, ``b[o]`` gets ``g``.
+    With ``groups``, the window is that of the output channel's group.
 
     Examples
     --------
@@ -458,22 +534,24 @@ def conv2d_backward_naive(x, weight, grad_out, *, stride=1, padding=0, dilation=
            [20., 24.]])
     """
     xp, weight, grad_out, (sh, sw), (dh, dw), pads, batched = _prepare_backward(
-        x, weight, grad_out, stride, padding, dilation
+        x, weight, grad_out, stride, padding, dilation, groups
     )
     N, O, oh, ow = grad_out.shape
-    kh, kw = weight.shape[2:]
+    per_group, kh, kw = weight.shape[1:]
     grad_xp = np.zeros(xp.shape, dtype=grad_out.dtype)
     grad_weight = np.zeros(weight.shape, dtype=grad_out.dtype)
     grad_bias = np.zeros(O, dtype=grad_out.dtype)
     for n in range(N):
         for o in range(O):
+            group = o // (O // groups)
+            channels = slice(group * per_group, (group + 1) * per_group)
             for i in range(oh):
                 for j in range(ow):
                     g = grad_out[n, o, i, j]
                     rows = slice(i * sh, i * sh + dh * (kh - 1) + 1, dh)
                     cols = slice(j * sw, j * sw + dw * (kw - 1) + 1, dw)
-                    grad_weight[o] += g * xp[n, :, rows, cols]
-                    grad_xp[n, :, rows, cols] += g * weight[o]
+                    grad_weight[o] += g * xp[n, channels, rows, cols]
+                    grad_xp[n, channels, rows, cols] += g * weight[o]
                     grad_bias[o] += g
     (t, b), (left, right) = pads
     grad_x = grad_xp[:, :, t : xp.shape[2] - b, left : xp.shape[3] - right]

@@ -16,15 +16,17 @@ returns the gradient with respect to its input. Chained backwards through a
 
 >>> net = Sequential([Conv2d(1, 6, 5), ReLU(), MaxPool2d(2), Flatten(), Dense(6 * 14 * 14, 10)])
 >>> print(net.summary((1, 32, 32)))
-Layer        Output shape  Params
----------------------------------
-Conv2d-1     (6, 28, 28)      156
-ReLU-2       (6, 28, 28)        0
-MaxPool2d-3  (6, 14, 14)        0
-Flatten-4    (1176,)            0
-Dense-5      (10,)         11,770
----------------------------------
+Layer        Output shape  Params  Mult-adds  Activations
+---------------------------------------------------------
+Conv2d-1     (6, 28, 28)      156    117,600        4,704
+ReLU-2       (6, 28, 28)        0          0        4,704
+MaxPool2d-3  (6, 14, 14)        0          0        1,176
+Flatten-4    (1176,)            0          0        1,176
+Dense-5      (10,)         11,770     11,760           10
+---------------------------------------------------------
 Total params: 11,926
+Total multiply-adds: 129,360
+Total activations: 11,770
 """
 
 from __future__ import annotations
@@ -34,8 +36,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import _show, as_array, common_float, int_pair, nonnegative_int, positive_int
-from .convolution import _conv2d_backward_cols, _conv2d_forward_cols, _prepare, resolve_padding
+from ._validate import (
+    _show, as_array, boolean, channel_groups, common_float, int_pair, nonnegative_int,
+    positive_int, real_number,
+)
+from .convolution import _grouped_backward, _grouped_forward, _prepare, resolve_padding
 from .losses import softmax
 from .params import conv2d_params, dense_params
 from .pooling import avg_pool2d, max_pool2d
@@ -73,6 +78,9 @@ class Layer:
     #: number of axes of one sample's input (3 for ``(C, H, W)``); None when any works
     sample_ndim: int | None = None
 
+    #: training mode (the default, as in PyTorch) or evaluation mode; see :meth:`train`
+    training: bool = True
+
     def output_shape(self, input_shape):
         """Shape of the output for an input of ``input_shape`` (no batch axis)."""
         raise NotImplementedError  # pragma: no cover - every subclass overrides it
@@ -92,6 +100,36 @@ class Layer:
     def param_shapes(self) -> dict:
         """The shape of every weight array this layer learns, by name (known before initialising)."""
         return {}
+
+    def multiply_adds(self, input_shape) -> int:
+        """Multiply-adds of one forward pass over one sample of ``input_shape``.
+
+        Counted for the products with learned weights (convolution and dense layers);
+        0 for layers that only compare, add or rescale values.
+
+        >>> Conv2d(3, 16, 3).multiply_adds((3, 32, 32))     # 16 x 30 x 30 outputs, 27 each
+        388800
+        >>> ReLU().multiply_adds((16, 30, 30)), ReLU().activation_size((16, 30, 30))
+        (0, 14400)
+        """
+        return 0
+
+    def activation_size(self, input_shape) -> int:
+        """How many values the layer outputs for one sample: the memory its output needs."""
+        return int(np.prod(self.output_shape(input_shape)))
+
+    def train(self, mode=True):
+        """Switch to training mode (or evaluation mode with ``mode=False``); returns self.
+
+        Only layers that behave differently while training care, such as
+        :class:`BatchNorm2d`; every layer starts in training mode, as in PyTorch.
+        """
+        self.training = boolean(mode, "mode")
+        return self
+
+    def eval(self):
+        """Switch to evaluation mode: the same as ``train(False)``; returns self."""
+        return self.train(False)
 
     def forward(self, x):
         """Output for a batch ``x``; remembers what :meth:`backward` will need."""
@@ -134,9 +172,10 @@ def _image_batch(x):
 class Conv2d(Layer):
     """2-D convolution layer: ``out_channels`` filters of shape ``(in_channels, kh, kw)``.
 
-    ``stride``, ``padding`` and ``dilation`` accept what :func:`cnnviz.conv2d`
-    accepts, "same" and "valid" included. Weights ``(out_channels, in_channels,
-    kh, kw)`` and bias ``(out_channels,)`` are ``None`` until initialised.
+    ``stride``, ``padding``, ``dilation`` and ``groups`` accept what
+    :func:`cnnviz.conv2d` accepts, "same" and "valid" included. Weights
+    ``(out_channels, in_channels // groups, kh, kw)`` and bias ``(out_channels,)``
+    are ``None`` until initialised.
 
     ``forward`` maps ``(N, in_channels, H, W)`` to ``(N, out_channels, oh, ow)``
     with :func:`cnnviz.conv2d`'s im2col and one matrix product, and keeps the
@@ -150,6 +189,8 @@ class Conv2d(Layer):
     (16, 32, 32)
     >>> Conv2d(3, 16, 3).num_params
     448
+    >>> Conv2d(32, 32, 3, groups=32).num_params          # depthwise: one 3x3 filter per channel
+    320
     >>> conv = Conv2d(1, 2, 3, padding=1)
     >>> conv.initialize(np.random.default_rng(0))
     >>> out = conv.forward(np.ones((5, 1, 4, 4)))
@@ -165,9 +206,10 @@ class Conv2d(Layer):
     sample_ndim = 3
 
     def __init__(self, in_channels, out_channels, kernel_size, *, stride=1, padding=0,
-                 dilation=1, bias=True):
+                 dilation=1, groups=1, bias=True):
         self.in_channels = positive_int(in_channels, "in_channels")
         self.out_channels = positive_int(out_channels, "out_channels")
+        self.groups = channel_groups(groups, self.in_channels, self.out_channels)
         self.kernel_size = int_pair(kernel_size, "kernel_size")
         self.stride = int_pair(stride, "stride")
         self.dilation = int_pair(dilation, "dilation")
@@ -207,10 +249,17 @@ class Conv2d(Layer):
 
     @property
     def num_params(self):
-        return conv2d_params(self.in_channels, self.out_channels, self.kernel_size, bias=self.use_bias)
+        return conv2d_params(self.in_channels, self.out_channels, self.kernel_size,
+                             bias=self.use_bias, groups=self.groups)
+
+    def multiply_adds(self, input_shape):
+        """``out_channels * oh * ow * (in_channels / groups) * kh * kw``."""
+        _, oh, ow = self.output_shape(input_shape)
+        kh, kw = self.kernel_size
+        return self.out_channels * oh * ow * (self.in_channels // self.groups) * kh * kw
 
     def param_shapes(self):
-        shapes = {"weight": (self.out_channels, self.in_channels, *self.kernel_size)}
+        shapes = {"weight": (self.out_channels, self.in_channels // self.groups, *self.kernel_size)}
         if self.use_bias:
             shapes["bias"] = (self.out_channels,)
         return shapes
@@ -221,9 +270,9 @@ class Conv2d(Layer):
         self._check_initialized()
         self.output_shape(x.shape[1:])  # clear messages for a wrong channel count or size
         xp, weight, bias, stride, dilation, _ = _prepare(
-            x, self.weight, self.bias, self.stride, self.padding, self.dilation
+            x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
         )
-        out, cols = _conv2d_forward_cols(xp, weight, bias, stride, dilation)
+        out, cols = _grouped_forward(xp, weight, bias, stride, dilation, self.groups)
         self._cache = (cols, weight, xp.shape, out.shape, batched)
         return out if batched else out[0]
 
@@ -233,8 +282,8 @@ class Conv2d(Layer):
         g = _grad_like(grad_out, out_shape if batched else out_shape[1:])
         g = g if batched else g[None]
         g = g.astype(common_float(g, weight), copy=False)
-        grad_x, grad_w, grad_b = _conv2d_backward_cols(
-            cols, weight, g, padded_shape, self._pads(), self.stride, self.dilation
+        grad_x, grad_w, grad_b = _grouped_backward(
+            cols, weight, g, padded_shape, self._pads(), self.stride, self.dilation, self.groups
         )
         self._grads = {"weight": grad_w}
         if self.use_bias:
@@ -242,8 +291,8 @@ class Conv2d(Layer):
         return grad_x if batched else grad_x[0]
 
     def initialize(self, rng):
-        fan_in = self.in_channels * self.kernel_size[0] * self.kernel_size[1]
-        shape = (self.out_channels, self.in_channels, *self.kernel_size)
+        fan_in = self.in_channels // self.groups * self.kernel_size[0] * self.kernel_size[1]
+        shape = (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
         # He initialisation: keeps the variance of activations steady through ReLUs.
         self.weight = (rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)).astype(np.float32)
         self.bias = np.zeros(self.out_channels, np.float32) if self.use_bias else None
@@ -256,6 +305,8 @@ class Conv2d(Layer):
             extra += f", padding={self.padding!r}"
         if self.dilation != (1, 1):
             extra += f", dilation={self.dilation[0] if self.dilation[0] == self.dilation[1] else self.dilation}"
+        if self.groups != 1:
+            extra += f", groups={self.groups}"
         if not self.use_bias:
             extra += ", bias=False"
         k = self.kernel_size[0] if self.kernel_size[0] == self.kernel_size[1] else self.kernel_size
@@ -514,6 +565,11 @@ class Dense(Layer):
     def num_params(self):
         return dense_params(self.in_features, self.out_features, bias=self.use_bias)
 
+    def multiply_adds(self, input_shape):
+        """``in_features * out_features``: one product per weight."""
+        self.output_shape(input_shape)
+        return self.in_features * self.out_features
+
     def param_shapes(self):
         shapes = {"weight": (self.out_features, self.in_features)}
         if self.use_bias:
@@ -594,64 +650,479 @@ class Softmax(Layer):
         return p * (g - (g * p).sum(axis=-1, keepdims=True))
 
 
+# ------------------------------------------------------------------ architecture layers
+# Batch normalisation, residual blocks, global pooling and ReLU6: the pieces that
+# ResNet and MobileNetV2 (cnnviz.models) add to the plain conv-pool-dense stack.
+class BatchNorm2d(Layer):
+    """Batch normalisation over the channels of an image batch (Ioffe and Szegedy, 2015).
+
+    Each channel ``c`` is standardised and then scaled and shifted by two learned
+    numbers::
+
+        out[n, c, i, j] = weight[c] * (x[n, c, i, j] - mean[c]) / sqrt(var[c] + eps) + bias[c]
+
+    In training mode (the default) ``mean`` and ``var`` are the batch's, over the
+    ``N * H * W`` values of the channel, the variance biased (divided by ``N * H * W``);
+    every forward also updates the running statistics,
+    ``running = (1 - momentum) * running + momentum * batch``, with the unbiased
+    variance, as PyTorch does. In evaluation mode (:meth:`eval`) the running
+    statistics are used instead, so a sample's output no longer depends on its batch.
+    ``2 * num_features`` parameters (``weight`` starts at 1, ``bias`` at 0); the
+    running statistics are not learned, so they are not among :meth:`parameters`.
+
+    ``backward`` in training mode includes the path through the batch statistics:
+    with ``xhat`` the standardised input, ``m = N * H * W`` and ``gh = g * weight``,
+    ``dx = (gh - mean(gh) - xhat * mean(gh * xhat)) / sqrt(var + eps)``, the means
+    over the channel's ``m`` values; in evaluation mode ``dx = gh / sqrt(var + eps)``.
+
+    Examples
+    --------
+    >>> bn = BatchNorm2d(1)
+    >>> bn.num_params
+    2
+    >>> bn.initialize(np.random.default_rng(0))
+    >>> bn.forward(np.array([[[[1.0, 3.0]]], [[[5.0, 7.0]]]]))[:, 0, 0]     # mean 4, variance 5
+    array([[-1.3416, -0.4472],
+           [ 0.4472,  1.3416]])
+    >>> bn.running_mean, bn.running_var.round(4)                            # unbiased: 20 / 3
+    (array([0.4]), array([1.5667]))
+    >>> bn.eval().forward(np.array([[[[0.4]]]]))[0, 0, 0]                   # running statistics
+    array([0.])
+    """
+
+    param_names = ("weight", "bias")
+    sample_ndim = 3
+
+    def __init__(self, num_features, *, eps=1e-5, momentum=0.1):
+        self.num_features = positive_int(num_features, "num_features")
+        self.eps = real_number(eps, "eps")
+        if not self.eps > 0:
+            raise ValueError(f"eps must be a positive number; got {eps!r}")
+        self.momentum = real_number(momentum, "momentum")
+        if not 0 <= self.momentum <= 1:
+            raise ValueError(f"momentum must be between 0 and 1; got {momentum!r}")
+        self.weight = None
+        self.bias = None
+        self.running_mean = np.zeros(self.num_features)
+        self.running_var = np.ones(self.num_features)
+
+    def output_shape(self, input_shape):
+        shape = _check_shape(input_shape)
+        if len(shape) != 3:
+            raise ValueError(f"expects an input of shape (channels, height, width); got {shape}")
+        if shape[0] != self.num_features:
+            raise ValueError(
+                f"expects {self.num_features} channels; got {shape[0]} (input shape {shape})"
+            )
+        return shape
+
+    @property
+    def num_params(self):
+        return 2 * self.num_features
+
+    def param_shapes(self):
+        return {"weight": (self.num_features,), "bias": (self.num_features,)}
+
+    def initialize(self, rng):
+        self.weight = np.ones(self.num_features, np.float32)
+        self.bias = np.zeros(self.num_features, np.float32)
+        self.running_mean = np.zeros(self.num_features)
+        self.running_var = np.ones(self.num_features)
+
+    def forward(self, x):
+        """Normalise a batch ``(N, C, H, W)`` (or one sample ``(C, H, W)``) channel by channel."""
+        x, batched = _image_batch(x)
+        self._check_initialized()
+        self.output_shape(x.shape[1:])
+        dtype = common_float(x, self.weight, self.bias)
+        x = x.astype(dtype, copy=False)
+        axes = (0, 2, 3)
+        if self.training:
+            count = x.shape[0] * x.shape[2] * x.shape[3]
+            if count < 2:
+                raise ValueError(
+                    f"training mode needs more than one value per channel to estimate a "
+                    f"variance; got input shape {x.shape} (use a larger batch, or call eval())"
+                )
+            mean, var = x.mean(axis=axes), x.var(axis=axes)
+            m = self.momentum
+            self.running_mean = (1 - m) * self.running_mean + m * mean
+            self.running_var = (1 - m) * self.running_var + m * var * (count / (count - 1))
+        else:
+            mean, var = self.running_mean.astype(dtype), self.running_var.astype(dtype)
+        inv_std = (1.0 / np.sqrt(var + self.eps)).astype(dtype)
+        xhat = (x - mean[:, None, None]) * inv_std[:, None, None]
+        weight, bias = self.weight.astype(dtype), self.bias.astype(dtype)
+        out = weight[:, None, None] * xhat + bias[:, None, None]
+        self._cache = (xhat, inv_std, self.training, batched)
+        return out if batched else out[0]
+
+    def backward(self, grad_out):
+        """``dL/dx``; stores ``grads["weight"] = sum(g * xhat)`` and ``grads["bias"] = sum(g)``."""
+        xhat, inv_std, training, batched = self._cached()
+        g = _grad_like(grad_out, xhat.shape if batched else xhat.shape[1:])
+        g = (g if batched else g[None]).astype(xhat.dtype, copy=False)
+        axes = (0, 2, 3)
+        self._grads = {"weight": (g * xhat).sum(axis=axes), "bias": g.sum(axis=axes)}
+        gh = g * self.weight.astype(xhat.dtype)[:, None, None]
+        if training:
+            gh = (gh - gh.mean(axis=axes, keepdims=True)
+                  - xhat * (gh * xhat).mean(axis=axes, keepdims=True))
+        grad = gh * inv_std[:, None, None]
+        return grad if batched else grad[0]
+
+    def __repr__(self):
+        extra = "" if self.eps == 1e-5 else f", eps={self.eps!r}"
+        extra += "" if self.momentum == 0.1 else f", momentum={self.momentum!r}"
+        return f"BatchNorm2d({self.num_features}{extra})"
+
+
+class ReLU6(Layer):
+    """``min(max(0, x), 6)``, element by element: MobileNet's activation.
+
+    The cap keeps activations in a range that low-precision arithmetic represents
+    well. The gradient passes where ``0 < x < 6`` and is 0 elsewhere.
+
+    >>> relu6 = ReLU6()
+    >>> relu6.forward(np.array([-1.0, 3.0, 8.0]))
+    array([0., 3., 6.])
+    >>> relu6.backward(np.ones(3))
+    array([0., 1., 0.])
+    """
+
+    def output_shape(self, input_shape):
+        return _check_shape(input_shape)
+
+    def forward(self, x):
+        """``min(max(0, x), 6)`` for an array of any shape."""
+        x = as_array(x, "x")
+        self._cache = (x > 0) & (x < 6)
+        return np.clip(x, 0, 6)
+
+    def backward(self, grad_out):
+        """``grad_out`` where ``0 < x < 6`` in the last input, 0 elsewhere."""
+        inside = self._cached()
+        g = _grad_like(grad_out, inside.shape)
+        self._grads = {}
+        return g * inside
+
+
+class GlobalAvgPool2d(Layer):
+    """The mean of each channel over all positions: ``(C, H, W)`` becomes ``(C,)``.
+
+    ResNet and MobileNet end with it instead of flattening, so the dense layer
+    after it has ``C`` inputs whatever the image size (PyTorch spells it
+    ``AdaptiveAvgPool2d(1)`` followed by ``flatten``). ``backward`` shares each
+    channel's gradient equally: ``g / (H * W)`` at every position.
+
+    >>> GlobalAvgPool2d().output_shape((512, 7, 7))
+    (512,)
+    >>> pool = GlobalAvgPool2d()
+    >>> pool.forward(np.array([[[[1.0, 2.0], [3.0, 6.0]]]]))
+    array([[3.]])
+    >>> pool.backward(np.array([[4.0]]))
+    array([[[[1., 1.],
+             [1., 1.]]]])
+    """
+
+    sample_ndim = 3
+
+    def output_shape(self, input_shape):
+        shape = _check_shape(input_shape)
+        if len(shape) != 3:
+            raise ValueError(f"expects an input of shape (channels, height, width); got {shape}")
+        return shape[:1]
+
+    def forward(self, x):
+        """``(N, C, H, W)`` to ``(N, C)`` (or ``(C, H, W)`` to ``(C,)``)."""
+        x, batched = _image_batch(x)
+        self._cache = (x.shape, batched)
+        out = x.mean(axis=(2, 3))
+        return out if batched else out[0]
+
+    def backward(self, grad_out):
+        """The gradient of each channel's mean, spread evenly over its positions."""
+        in_shape, batched = self._cached()
+        g = _grad_like(grad_out, in_shape[:2] if batched else in_shape[1:2])
+        g = g if batched else g[None]
+        H, W = in_shape[2:]
+        grad = np.broadcast_to(g[:, :, None, None] / (H * W), in_shape).copy()
+        self._grads = {}
+        return grad if batched else grad[0]
+
+
+def _as_stack(layers, name):
+    """A Sequential from a Sequential, a list of layers or one layer."""
+    if isinstance(layers, Sequential):
+        return layers
+    if isinstance(layers, Layer):
+        return Sequential([layers])
+    if isinstance(layers, (list, tuple)):
+        return Sequential(list(layers))
+    raise TypeError(f"{name} must be a list of layers or a Sequential; got {_show(layers)}")
+
+
+def _stack_shapes(stack, input_shape):
+    """(layer, its input shape) for every layer of a Sequential, and the final shape."""
+    pairs, shape = [], tuple(input_shape)
+    for layer, out in zip(stack.layers, stack.output_shapes(shape)):
+        pairs.append((layer, shape))
+        shape = out
+    return pairs, shape
+
+
+class Residual(Layer):
+    """A residual connection (He et al., 2016): ``out = block(x) + shortcut(x)``.
+
+    ``block`` is the path of layers the connection skips; ``shortcut`` is the
+    identity by default, or a small stack when the block changes the shape, such
+    as ``[Conv2d(c_in, c_out, 1, stride=2, bias=False), BatchNorm2d(c_out)]``. Both
+    paths must give the same shape. ResNet puts a :class:`ReLU` after the sum:
+    it is the next layer, not part of this one.
+
+    The gradient reaches the input along both paths and adds:
+    ``dx = block.backward(g) + shortcut.backward(g)`` (``+ g`` for the identity),
+    which is why the early layers of a deep residual network still learn.
+
+    Weights are named by path, ``"block.Conv2d-1.weight"`` or
+    ``"shortcut.BatchNorm2d-2.bias"``, so a :class:`Sequential` holding the block
+    lists them as ``"Residual-3.block.Conv2d-1.weight"``. In a summary the
+    block is one row: its parameters and multiply-adds are those of every layer
+    inside, and its activations the outputs of every layer inside plus the sum.
+
+    Examples
+    --------
+    >>> block = Residual([Conv2d(8, 8, 3, padding=1), ReLU(), Conv2d(8, 8, 3, padding=1)])
+    >>> block.output_shape((8, 16, 16)), block.num_params
+    ((8, 16, 16), 1168)
+    >>> down = Residual([Conv2d(8, 16, 3, stride=2, padding=1)],
+    ...                 shortcut=[Conv2d(8, 16, 1, stride=2, bias=False), BatchNorm2d(16)])
+    >>> down.output_shape((8, 16, 16))
+    (16, 8, 8)
+    >>> zero = Residual([Conv2d(1, 1, 1, bias=False)])
+    >>> zero.initialize(np.random.default_rng(0)); zero.block[0].weight[...] = 0
+    >>> zero.forward(np.ones((1, 1, 2, 2)))[0, 0]        # a block that outputs 0 is the identity
+    array([[1., 1.],
+           [1., 1.]])
+    """
+
+    sample_ndim = 3
+
+    def __init__(self, block, *, shortcut=None):
+        self.block = _as_stack(block, "block")
+        self.shortcut = None if shortcut is None else _as_stack(shortcut, "shortcut")
+
+    def _paths(self):
+        return [("block", self.block)] + ([] if self.shortcut is None else [("shortcut", self.shortcut)])
+
+    def _locate(self, path):
+        """The inner layer and attribute of a dotted weight name such as ``block.Conv2d-1.weight``."""
+        part, _, rest = path.partition(".")
+        stack = self.__dict__.get(part)
+        layer_name, _, key = rest.partition(".")
+        if isinstance(stack, Sequential) and key:
+            for name, layer in zip(stack.layer_names(), stack.layers):
+                if name == layer_name:
+                    return layer, key
+        raise AttributeError(f"{type(self).__name__} has no weight {path!r}")
+
+    def __getattr__(self, name):
+        # Only reached when ordinary lookup fails: dotted names address inner weights.
+        if "." not in name:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        layer, key = self._locate(name)
+        return getattr(layer, key)
+
+    def __setattr__(self, name, value):
+        if "." in name:
+            layer, key = self._locate(name)
+            setattr(layer, key, value)
+        else:
+            super().__setattr__(name, value)
+
+    def _branch_shapes(self, shape):
+        out = {}
+        for name, stack in self._paths():
+            try:
+                shapes = stack.output_shapes(shape)
+            except ValueError as err:
+                raise ValueError(f"{name}: {err}") from None
+            out[name] = shapes[-1] if shapes else shape
+        return out["block"], out.get("shortcut", shape)
+
+    def output_shape(self, input_shape):
+        shape = _check_shape(input_shape)
+        main, side = self._branch_shapes(shape)
+        if main != side:
+            kind = "shortcut" if self.shortcut is not None else "input (the identity shortcut)"
+            raise ValueError(
+                f"the block's output {main} and the {kind} {side} must have the same shape to be "
+                f"added (input shape {shape}); give a shortcut that matches, such as a 1x1 Conv2d "
+                "with the block's stride and a BatchNorm2d"
+            )
+        return main
+
+    @property
+    def num_params(self):
+        return sum(stack.num_params for _, stack in self._paths())
+
+    def param_shapes(self):
+        return {
+            f"{path}.{name}.{key}": shape
+            for path, stack in self._paths()
+            for name, layer in zip(stack.layer_names(), stack.layers)
+            for key, shape in layer.param_shapes().items()
+        }
+
+    def parameters(self):
+        return {f"{path}.{key}": value for path, stack in self._paths()
+                for key, value in stack.parameters().items()}
+
+    @property
+    def grads(self):
+        return {f"{path}.{key}": value for path, stack in self._paths()
+                for key, value in stack.grads.items()}
+
+    def multiply_adds(self, input_shape):
+        self.output_shape(input_shape)
+        return sum(layer.multiply_adds(shape) for _, stack in self._paths()
+                   for layer, shape in _stack_shapes(stack, input_shape)[0])
+
+    def activation_size(self, input_shape):
+        inner = sum(layer.activation_size(shape) for _, stack in self._paths()
+                    for layer, shape in _stack_shapes(stack, input_shape)[0])
+        return inner + int(np.prod(self.output_shape(input_shape)))
+
+    def initialize(self, rng):
+        for _, stack in self._paths():
+            for layer in stack:
+                layer.initialize(rng)
+
+    def train(self, mode=True):
+        super().train(mode)
+        for _, stack in self._paths():
+            stack.train(mode)
+        return self
+
+    def forward(self, x):
+        """``block(x) + shortcut(x)`` for a batch ``(N, C, H, W)`` (or one sample)."""
+        x, batched = _image_batch(x)
+        self.output_shape(x.shape[1:])
+        outs = []
+        for name, stack in self._paths():
+            try:
+                outs.append(stack.forward(x))
+            except ValueError as err:
+                raise ValueError(f"{name}: {err}") from None
+        out = outs[0] + (x if self.shortcut is None else outs[1])
+        self._cache = (out.shape, batched)
+        return out if batched else out[0]
+
+    def backward(self, grad_out):
+        """Both paths' input gradients, added: ``block.backward(g) + shortcut.backward(g)``."""
+        out_shape, batched = self._cached()
+        g = _grad_like(grad_out, out_shape if batched else out_shape[1:])
+        g = g if batched else g[None]
+        grad = self.block.backward(g)
+        grad = grad + (g if self.shortcut is None else self.shortcut.backward(g))
+        return grad if batched else grad[0]
+
+    def __repr__(self):
+        inner = ", ".join(repr(layer) for layer in self.block)
+        extra = "" if self.shortcut is None else (
+            ", shortcut=[" + ", ".join(repr(layer) for layer in self.shortcut) + "]")
+        return f"Residual([{inner}]{extra})"
+
+
 @dataclass(frozen=True)
 class SummaryRow:
     """One line of a model summary.
 
+    ``multiply_adds`` and ``activations`` are per sample: the products with learned
+    weights in one forward pass (:meth:`Layer.multiply_adds`) and the number of
+    values the layer outputs (:meth:`Layer.activation_size`).
+
     >>> Sequential([Conv2d(1, 6, 5)]).summary((1, 32, 32)).rows[0]
-    SummaryRow(name='Conv2d-1', output_shape=(6, 28, 28), params=156)
+    SummaryRow(name='Conv2d-1', output_shape=(6, 28, 28), params=156, multiply_adds=117600, activations=4704)
     """
 
     name: str
     output_shape: tuple
     params: int
+    multiply_adds: int
+    activations: int
 
 
 class Summary:
-    """A layer-by-layer table: output shape and parameter count of every layer.
+    """A layer-by-layer table: output shape, parameters, multiply-adds and activations.
 
     Prints as text (``print(summary)``) and shows as an HTML table in a notebook.
+    Multiply-adds and activations are per sample; the total of activations is the
+    number of values a forward pass keeps for the backward pass (the input not
+    counted), a measure of its memory.
 
     >>> summary = Sequential([Flatten(), Dense(4, 2)]).summary((1, 2, 2))
     >>> summary.total_params, [row.output_shape for row in summary.rows]
     (10, [(4,), (2,)])
+    >>> summary.total_multiply_adds, summary.total_activations
+    (8, 6)
     >>> "<table>" in summary._repr_html_()
     True
     """
+
+    HEADER = ("Layer", "Output shape", "Params", "Mult-adds", "Activations")
 
     def __init__(self, input_shape, rows):
         self.input_shape = tuple(input_shape)
         self.rows = list(rows)
         self.total_params = sum(r.params for r in self.rows)
+        self.total_multiply_adds = sum(r.multiply_adds for r in self.rows)
+        self.total_activations = sum(r.activations for r in self.rows)
 
     def _cells(self):
-        return [(r.name, str(r.output_shape), f"{r.params:,}") for r in self.rows]
+        return [(r.name, str(r.output_shape), f"{r.params:,}", f"{r.multiply_adds:,}",
+                 f"{r.activations:,}") for r in self.rows]
+
+    def _totals(self):
+        return [("Total params", self.total_params),
+                ("Total multiply-adds", self.total_multiply_adds),
+                ("Total activations", self.total_activations)]
 
     def __str__(self):
-        header = ("Layer", "Output shape", "Params")
-        cells = self._cells()
+        header, cells = self.HEADER, self._cells()
         # Column widths; the header alone sets them for a network without layers.
-        w0, w1, w2 = (max([len(header[i])] + [len(c[i]) for c in cells]) for i in range(3))
-        line = "-" * (w0 + w1 + w2 + 4)
-        out = [f"{header[0]:<{w0}}  {header[1]:<{w1}}  {header[2]:>{w2}}", line]
-        out += [f"{a:<{w0}}  {b:<{w1}}  {c:>{w2}}" for a, b, c in cells]
-        out += [line, f"Total params: {self.total_params:,}"]
+        widths = [max([len(header[i])] + [len(c[i]) for c in cells]) for i in range(len(header))]
+        line = "-" * (sum(widths) + 2 * (len(widths) - 1))
+
+        def fmt(row):
+            return "  ".join(f"{v:<{w}}" if i < 2 else f"{v:>{w}}"
+                             for i, (v, w) in enumerate(zip(row, widths)))
+
+        out = [fmt(header), line, *(fmt(c) for c in cells), line]
+        out += [f"{label}: {value:,}" for label, value in self._totals()]
         return "\n".join(out)
 
     def __repr__(self):
         return str(self)
 
     def _repr_html_(self):
+        right = "<td style='text-align:right'>"
+        head = "".join(f"<th>{h}</th>" for h in self.HEADER)
         body = "".join(
             f"<tr><td>{html.escape(a)}</td><td>{html.escape(b)}</td>"
-            f"<td style='text-align:right'>{c}</td></tr>"
-            for a, b, c in self._cells()
+            + "".join(f"{right}{n}</td>" for n in numbers) + "</tr>"
+            for a, b, *numbers in self._cells()
+        )
+        blank = "<td></td>" * (len(self.HEADER) - 2)
+        foot = "".join(
+            f"<tr><th colspan='{len(self.HEADER) - 1}' style='text-align:left'>{label}</th>"
+            f"<th style='text-align:right'>{value:,}</th></tr>"
+            for label, value in self._totals()
         )
         return (
-            "<table><thead><tr><th>Layer</th><th>Output shape</th><th>Params</th></tr></thead>"
-            f"<tbody><tr><td><i>input</i></td><td>{self.input_shape}</td><td></td></tr>{body}</tbody>"
-            f"<tfoot><tr><th colspan='2' style='text-align:left'>Total params</th>"
-            f"<th style='text-align:right'>{self.total_params:,}</th></tr></tfoot></table>"
+            f"<table><thead><tr>{head}</tr></thead>"
+            f"<tbody><tr><td><i>input</i></td><td>{self.input_shape}</td>{blank}</tr>{body}</tbody>"
+            f"<tfoot>{foot}</tfoot></table>"
         )
 
 
@@ -707,13 +1178,39 @@ class Sequential:
         return shapes
 
     def summary(self, input_shape) -> Summary:
-        """Output shape and parameter count of every layer, for ``input_shape`` without batch."""
+        """Every layer's output shape, parameters, multiply-adds and activations (per sample).
+
+        ``input_shape`` has no batch axis. Nothing is allocated: the counts follow
+        from the shapes alone.
+        """
         shapes = self.output_shapes(input_shape)
+        inputs = [_check_shape(input_shape)] + shapes[:-1]
         rows = [
-            SummaryRow(name, shape, layer.num_params)
-            for name, shape, layer in zip(self.layer_names(), shapes, self.layers)
+            SummaryRow(name, shape, layer.num_params, layer.multiply_adds(shape_in),
+                       layer.activation_size(shape_in))
+            for name, shape, shape_in, layer in zip(self.layer_names(), shapes, inputs, self.layers)
         ]
         return Summary(_check_shape(input_shape), rows)
+
+    def train(self, mode=True):
+        """Put every layer in training mode (``mode=False``: evaluation mode); returns self.
+
+        Examples
+        --------
+        >>> net = Sequential([Conv2d(1, 2, 3), BatchNorm2d(2), ReLU()])
+        >>> [layer.training for layer in net.eval()]
+        [False, False, False]
+        >>> [layer.training for layer in net.train()]
+        [True, True, True]
+        """
+        mode = boolean(mode, "mode")
+        for layer in self.layers:
+            layer.train(mode)
+        return self
+
+    def eval(self):
+        """Put every layer in evaluation mode: the same as ``train(False)``; returns self."""
+        return self.train(False)
 
     @property
     def num_params(self) -> int:
@@ -881,6 +1378,7 @@ class Sequential:
 
 
 __all__ = [
-    "AvgPool2d", "Conv2d", "Dense", "Flatten", "Layer", "Linear", "MaxPool2d", "ReLU",
-    "Sequential", "Softmax", "Summary", "SummaryRow",
+    "AvgPool2d", "BatchNorm2d", "Conv2d", "Dense", "Flatten", "GlobalAvgPool2d", "Layer",
+    "Linear", "MaxPool2d", "ReLU", "ReLU6", "Residual", "Sequential", "Softmax", "Summary",
+    "SummaryRow",
 ]

@@ -8,7 +8,7 @@ filter, however large the image.
 
 from __future__ import annotations
 
-from ._validate import int_pair, positive_int
+from ._validate import channel_groups, int_pair, positive_int
 
 
 def _check_bias(bias):
@@ -17,10 +17,11 @@ def _check_bias(bias):
     return int(bias)
 
 
-def conv2d_params(in_channels, out_channels, kernel_size, *, bias=True) -> int:
+def conv2d_params(in_channels, out_channels, kernel_size, *, bias=True, groups=1) -> int:
     """Learnable parameters of a 2-D convolution layer.
 
-    ``out_channels * (in_channels * kh * kw + bias)``
+    ``out_channels * (in_channels / groups * kh * kw + bias)``: with ``groups``,
+    each filter spans only the ``in_channels / groups`` channels of its group.
 
     Examples
     --------
@@ -30,11 +31,14 @@ def conv2d_params(in_channels, out_channels, kernel_size, *, bias=True) -> int:
     34944
     >>> conv2d_params(3, 8, (3, 5), bias=False)
     360
+    >>> conv2d_params(32, 32, 3, groups=32) + conv2d_params(32, 64, 1)   # depthwise-separable
+    2432
     """
     in_channels = positive_int(in_channels, "in_channels")
     out_channels = positive_int(out_channels, "out_channels")
     kh, kw = int_pair(kernel_size, "kernel_size")
-    return out_channels * (in_channels * kh * kw + _check_bias(bias))
+    groups = channel_groups(groups, in_channels, out_channels)
+    return out_channels * (in_channels // groups * kh * kw + _check_bias(bias))
 
 
 def dense_params(in_features, out_features, *, bias=True) -> int:

@@ -47,19 +47,21 @@ def shapes_cnn(pretrained=True) -> Sequential:
     --------
     >>> net = shapes_cnn()
     >>> print(net.summary(INPUT_SHAPE))
-    Layer        Output shape  Params
-    ---------------------------------
-    Conv2d-1     (8, 28, 28)       80
-    ReLU-2       (8, 28, 28)        0
-    MaxPool2d-3  (8, 14, 14)        0
-    Conv2d-4     (16, 14, 14)   1,168
-    ReLU-5       (16, 14, 14)       0
-    MaxPool2d-6  (16, 7, 7)         0
-    Flatten-7    (784,)             0
-    Dense-8      (4,)           3,140
-    Softmax-9    (4,)               0
-    ---------------------------------
+    Layer        Output shape  Params  Mult-adds  Activations
+    ---------------------------------------------------------
+    Conv2d-1     (8, 28, 28)       80     56,448        6,272
+    ReLU-2       (8, 28, 28)        0          0        6,272
+    MaxPool2d-3  (8, 14, 14)        0          0        1,568
+    Conv2d-4     (16, 14, 14)   1,168    225,792        3,136
+    ReLU-5       (16, 14, 14)       0          0        3,136
+    MaxPool2d-6  (16, 7, 7)         0          0          784
+    Flatten-7    (784,)             0          0          784
+    Dense-8      (4,)           3,140      3,136            4
+    Softmax-9    (4,)               0          0            4
+    ---------------------------------------------------------
     Total params: 4,388
+    Total multiply-adds: 285,376
+    Total activations: 21,960
     >>> from cnnviz.datasets import draw_shape
     >>> probs = net.forward(draw_shape("triangle"))
     >>> CLASS_NAMES[int(np.argmax(probs))]

@@ -474,3 +474,95 @@ def test_pad2d_constant_value_and_dtype():
     assert out[0, 0, 0] == -3.5 and out[0, 1, 1] == 1.0
     assert (out == -3.5).sum() == 16 - 4
     np.testing.assert_array_equal(x, np.ones((1, 2, 2)))
+
+
+# ------------------------------------------------------------------- grouped convolution
+def grouped_cases(seed, count):
+    """Random conv2d cases with ``groups`` 1 to 4, the channel counts multiples of it."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for case in conv_cases(seed, count):
+        groups = int(rng.integers(1, 5))
+        O, C, kh, kw = case["w_shape"]
+        x_shape = list(case["x_shape"])
+        x_shape[-3] = C * groups
+        cases.append({**case, "x_shape": tuple(x_shape), "w_shape": (O * groups, C, kh, kw),
+                      "groups": groups})
+    return cases
+
+
+def grouped_id(case):
+    return f"{case_id(case)}-g{case['groups']}"
+
+
+def reference_grouped(x, w, b, *, groups, **kw):
+    """Grouped convolution as independent ungrouped scipy convolutions, one per group."""
+    per_in, per_out = w.shape[1], w.shape[0] // groups
+    parts = [
+        reference_conv2d(x[..., g * per_in : (g + 1) * per_in, :, :],
+                         w[g * per_out : (g + 1) * per_out],
+                         None if b is None else b[g * per_out : (g + 1) * per_out], **kw)
+        for g in range(groups)
+    ]
+    return np.concatenate(parts, axis=-3)
+
+
+GROUPED_CASES = grouped_cases(seed=15, count=30)
+
+
+@pytest.mark.parametrize("case", GROUPED_CASES, ids=grouped_id)
+def test_grouped_conv2d_matches_a_scipy_reference_per_group(case):
+    """conv2d and conv2d_naive with groups equal one scipy convolution per channel group."""
+    x, w, b = case_arrays(case)
+    expected = reference_grouped(x, w, b, groups=case["groups"], **settings(case))
+    for conv in (cnnviz.conv2d, cnnviz.conv2d_naive):
+        got = conv(x, w, b, groups=case["groups"], **settings(case))
+        assert got.shape == expected.shape
+        np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("case", GROUPED_CASES, ids=grouped_id)
+def test_grouped_conv2d_matches_torch(case):
+    """conv2d(groups=g) equals torch.nn.functional.conv2d(groups=g)."""
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed; skipping the comparison")
+    F = torch.nn.functional
+    x, w, b = case_arrays(case)
+    (t, bot), (left, right) = explicit_pads(case["padding"], w.shape[2:], pair(case["dilation"]))
+    xt = F.pad(torch.from_numpy(x if x.ndim == 4 else x[None]), (left, right, t, bot))
+    expected = F.conv2d(xt, torch.from_numpy(w), None if b is None else torch.from_numpy(b),
+                        stride=pair(case["stride"]), dilation=pair(case["dilation"]),
+                        groups=case["groups"]).numpy()
+    got = cnnviz.conv2d(x, w, b, groups=case["groups"], **settings(case))
+    np.testing.assert_allclose(got, expected if x.ndim == 4 else expected[0], rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize("groups", [2, 3, 6])
+def test_grouped_conv2d_equals_ungrouped_with_a_block_diagonal_weight(groups):
+    """A grouped filter bank is an ordinary one whose weights outside the group are zero."""
+    rng = np.random.default_rng(groups)
+    C, O = 6, 12
+    x, w = rng.standard_normal((2, C, 7, 6)), rng.standard_normal((O, C // groups, 3, 3))
+    full = np.zeros((O, C, 3, 3))
+    for o in range(O):
+        g = o // (O // groups)
+        full[o, g * (C // groups) : (g + 1) * (C // groups)] = w[o]
+    np.testing.assert_allclose(cnnviz.conv2d(x, w, groups=groups, padding=1),
+                               cnnviz.conv2d(x, full, padding=1), rtol=1e-12, atol=1e-12)
+
+
+def test_depthwise_conv2d_filters_each_channel_alone():
+    """groups == C: output channel c is channel c correlated with filter c, nothing else."""
+    rng = np.random.default_rng(5)
+    x, w = rng.standard_normal((4, 9, 8)), rng.standard_normal((4, 1, 3, 3))
+    out = cnnviz.conv2d(x, w, groups=4, stride=2)
+    for c in range(4):
+        np.testing.assert_allclose(
+            out[c], scipy.signal.correlate2d(x[c], w[c, 0], mode="valid")[::2, ::2], atol=1e-12)
+
+
+def test_grouped_conv2d_keeps_float32():
+    """float32 input and weights give a float32 grouped result."""
+    x, w = np.ones((4, 5, 5), np.float32), np.ones((6, 2, 3, 3), np.float32)
+    out = cnnviz.conv2d(x, w, groups=2)
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out, np.full((6, 3, 3), 18.0, np.float32))

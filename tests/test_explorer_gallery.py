@@ -13,6 +13,7 @@ from cnnviz.explorers.gallery import (
 )
 from cnnviz.images import add_salt_and_pepper, load_sample, step_edge
 from explorer_support import sweep
+from traitlets import TraitError
 
 PHOTO = load_sample(grayscale=True, size=(150, 225))
 EYE = load_sample(grayscale=True)[50:170, 100:280]
@@ -105,9 +106,35 @@ def test_gallery_sweeps_every_control_for_every_kernel():
         else:  # disabled sliders: a change is ignored but must not break anything
             ex.set(size=15, sigma=0.3)
             assert ex.last_error is None and ex.state.name == name
-    ex.controls["name"].value = "Gaussian blur"
-    ex.controls["size"].value = 6  # only reachable by typing; explained on the figure
-    assert ex.state is None and "odd" in ex.message
+    with pytest.raises(ValueError, match="size must be odd, so the window has a centre pixel; got 6"):
+        gallery_state(PHOTO, name="Gaussian blur", size=6)
+
+
+@pytest.mark.parametrize("factory, name, sizes", [
+    (kernel_gallery, "size", [3, 5, 7, 9, 11, 13, 15]),
+    (median_vs_blur, "size", [3, 5, 7]),
+    (border_modes, "size", [3, 5, 7, 9, 11, 13, 15]),
+])
+def test_size_sliders_offer_only_odd_sizes(factory, name, sizes):
+    """The size sliders step over odd values only, so no setting they offer is refused."""
+    ex = factory(PHOTO)
+    control = ex.controls[name]
+    assert list(control.options) == sizes
+    assert sweep(control) == sizes
+    for size in sizes:
+        control.value = size
+        assert ex.last_error is None and ex.state is not None
+        assert getattr(ex.state, "size", None) in (size, None)
+    with pytest.raises(TraitError):     # an even size cannot even be set
+        control.value = 6
+
+
+@pytest.mark.parametrize("size, match", [(4, "size must be odd, so the window has a centre pixel; got 4"),
+                                         (17, "size must be an odd number from 3 to 15; got 17")])
+def test_factories_refuse_sizes_the_slider_cannot_show(size, match):
+    """A factory given an even or out-of-range size says so instead of building a broken slider."""
+    with pytest.raises(ValueError, match=match):
+        kernel_gallery(PHOTO, name="Gaussian blur", size=size)
 
 
 def test_big_kernels_are_not_annotated():

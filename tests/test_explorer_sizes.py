@@ -4,9 +4,11 @@ import numpy as np
 import pytest
 
 import cnnviz
+from cnnviz.explorers._base import matrix_rgb
 from cnnviz.explorers.sizes import (
-    _TAP_INPUT, _UNREAD_INPUT, _UNREAD_PADDING, _INPUT, _PADDING, _formula_text, grid_rgb,
-    output_size_state, padding_for, size_explorer, window_coverage,
+    _LEGEND, _TAP_INPUT, _TAP_PADDING, _UNREAD_INPUT, _UNREAD_PADDING, _INPUT, _PADDING,
+    COVERAGE_CMAP, _formula_text, grid_rgb, idle_controls, output_size_state, padding_for,
+    size_explorer, window_coverage,
 )
 from explorer_support import sweep
 
@@ -270,3 +272,40 @@ def test_sweeps_every_control_without_error(mode):
             assert ex.state is not None or ex.message, (name, value)
             if ex.state is not None:
                 assert ex.controls["window"].max == ex.state.out ** 2 - 1
+
+
+# ------------------------------------------------------------------ legend, colours, notes
+def test_legend_names_every_colour_the_grid_uses():
+    """Each cell colour grid_rgb can paint (light orange and light purple included) is in the legend."""
+    legend = {colour for row in _LEGEND for kind, colour, _ in row if kind == "square"}
+    used = set()
+    for n, k, s, p, d in random_settings(40, seed=9):
+        rgb = grid_rgb(output_size_state(n, k, stride=s, padding=p, dilation=d))
+        used |= {tuple(int(v) for v in c) for c in np.unique(rgb.reshape(-1, 3), axis=0)}
+    assert used == legend == {_INPUT, _PADDING, _TAP_INPUT, _TAP_PADDING, _UNREAD_INPUT,
+                              _UNREAD_PADDING}
+
+
+@pytest.mark.parametrize("vmax", [1, 2, 4, 9, 25, 49])
+def test_read_once_is_clearly_not_never_read(vmax):
+    """On the coverage map 0 is white and a count of 1 is a visibly darker colour at every scale."""
+    colours = matrix_rgb(np.array([[0.0, 1.0, vmax]]), cmap=COVERAGE_CMAP, vmin=0, vmax=vmax,
+                         cell=1, numbers=False).reshape(-1, 3).astype(float)
+    luminance = colours @ [0.299, 0.587, 0.114]
+    assert np.array_equal(colours[0], [255, 255, 255])
+    assert luminance[0] - luminance[1] > 40
+    assert luminance[2] <= luminance[1]
+
+
+def test_idle_controls_say_why_on_the_figure():
+    """A control whose step can change nothing is named, with the reason, in the figure's text."""
+    assert idle_controls(output_size_state(7, 3)) == {}
+    state = output_size_state(5, 7, padding=1)             # one 7x7 window fills 7x7
+    assert set(idle_controls(state)) == {"stride", "window"}
+    assert "there is no next position for the stride" in " ".join(_formula_text(state).split())
+    assert "stride" not in idle_controls(output_size_state(2, 2, stride=3, padding=1))
+    state = output_size_state(6, 1, dilation=2)
+    assert "dilation changes nothing" in " ".join(_formula_text(state).split())
+    for s in (1, 2, 3, 4):                                   # and it is true: nothing changes
+        assert output_size_state(5, 7, padding=1, stride=s).out == 1
+    assert np.array_equal(grid_rgb(output_size_state(6, 1, dilation=1)), grid_rgb(state))

@@ -182,43 +182,77 @@ def test_network_matches_its_torch_twin(name):
 
 # --------------------------------------------------------------------------- summaries
 def test_summary_text_exact():
-    """The text summary: aligned columns, thousands separators, the total on the last line."""
+    """The text summary: aligned columns, thousands separators, the three totals at the end."""
     net = Sequential([Conv2d(1, 6, 5), ReLU(), MaxPool2d(2), Flatten(), Dense(6 * 14 * 14, 10)])
+    # multiply-adds: 6 filters x 28x28 positions x 25 taps; 1176 x 10 for the dense layer
     assert str(net.summary((1, 32, 32))) == "\n".join([
-        "Layer        Output shape  Params",
-        "---------------------------------",
-        "Conv2d-1     (6, 28, 28)      156",
-        "ReLU-2       (6, 28, 28)        0",
-        "MaxPool2d-3  (6, 14, 14)        0",
-        "Flatten-4    (1176,)            0",
-        "Dense-5      (10,)         11,770",
-        "---------------------------------",
+        "Layer        Output shape  Params  Mult-adds  Activations",
+        "---------------------------------------------------------",
+        "Conv2d-1     (6, 28, 28)      156    117,600        4,704",
+        "ReLU-2       (6, 28, 28)        0          0        4,704",
+        "MaxPool2d-3  (6, 14, 14)        0          0        1,176",
+        "Flatten-4    (1176,)            0          0        1,176",
+        "Dense-5      (10,)         11,770     11,760           10",
+        "---------------------------------------------------------",
         "Total params: 11,926",
+        "Total multiply-adds: 129,360",
+        "Total activations: 11,770",
     ])
 
 
 def test_summary_of_vgg16_uses_thousands_separators():
-    """Large counts print as 102,764,544 and the total as 138,357,544; repr is the text."""
+    """Large counts print as 102,764,544 and the totals with separators; repr is the text."""
     summary = models.vgg16().summary((3, 224, 224))
     text = str(summary)
-    assert text.splitlines()[-1] == "Total params: 138,357,544"
+    assert text.splitlines()[-3] == "Total params: 138,357,544"
+    # VGG16 is known for about 15.5 billion multiply-adds per 224x224 image
+    assert text.splitlines()[-2] == f"Total multiply-adds: {summary.total_multiply_adds:,}"
+    assert round(summary.total_multiply_adds / 1e9, 1) == 15.5
     fc6 = next(line for line in text.splitlines() if line.startswith("Dense-33 "))
-    assert fc6.split() == ["Dense-33", "(4096,)", "102,764,544"]
+    assert fc6.split() == ["Dense-33", "(4096,)", "102,764,544", "102,760,448", "4,096"]
     assert repr(summary) == text
-    assert len(text.splitlines()) == len(models.vgg16()) + 4
+    assert len(text.splitlines()) == len(models.vgg16()) + 6
 
 
 def test_summary_html_table():
-    """_repr_html_ is a table: the input row, one row per layer, the total with separators."""
+    """_repr_html_ is a table: the input row, one row per layer, the totals with separators."""
     net = models.example_classifier()
     html = net.summary((3, 128, 128))._repr_html_()
     assert html.startswith("<table>") and html.endswith("</table>")
+    assert "<th>Mult-adds</th><th>Activations</th>" in html
     body = re.search(r"<tbody>(.*)</tbody>", html).group(1)
     assert body.count("<tr>") == len(net) + 1
     assert "<td><i>input</i></td><td>(3, 128, 128)</td>" in body
-    assert "<td>Conv2d-1</td><td>(512, 126, 126)</td><td style='text-align:right'>14,336</td>" in body
-    assert "<td>Dense-21</td><td>(1,)</td><td style='text-align:right'>513</td>" in body
-    assert "2,892,993" in re.search(r"<tfoot>(.*)</tfoot>", html).group(1)
+    right = "<td style='text-align:right'>"
+    macs = 512 * 126 * 126 * 3 * 9
+    assert (f"<td>Conv2d-1</td><td>(512, 126, 126)</td>{right}14,336</td>{right}{macs:,}</td>"
+            f"{right}{512 * 126 * 126:,}</td>") in body
+    assert f"<td>Dense-21</td><td>(1,)</td>{right}513</td>{right}512</td>{right}1</td>" in body
+    foot = re.search(r"<tfoot>(.*)</tfoot>", html).group(1)
+    assert foot.count("<tr>") == 3 and "2,892,993" in foot
+
+
+@pytest.mark.parametrize("name", NETWORKS)
+def test_summary_multiply_adds_and_activations_follow_the_shapes(name):
+    """Each row's multiply-adds are C_out*oh*ow*C_in*kh*kw (conv), in*out (dense) or 0; its
+    activations the size of its output; the totals are the sums of the rows."""
+    build, input_shape, _, _ = NETWORKS[name]
+    net = build()
+    summary = net.summary(input_shape)
+    shape = input_shape
+    for layer, row in zip(net, summary.rows):
+        if isinstance(layer, Conv2d):
+            kh, kw = layer.kernel_size
+            expected = int(np.prod(row.output_shape)) * shape[0] * kh * kw
+        elif isinstance(layer, Dense):
+            expected = shape[0] * row.output_shape[0]
+        else:
+            expected = 0
+        assert row.multiply_adds == expected, row
+        assert row.activations == int(np.prod(row.output_shape)), row
+        shape = row.output_shape
+    assert summary.total_multiply_adds == sum(r.multiply_adds for r in summary.rows)
+    assert summary.total_activations == sum(r.activations for r in summary.rows)
 
 
 def test_empty_network_summary_prints():
@@ -229,8 +263,9 @@ def test_empty_network_summary_prints():
         assert "layers" in str(err)
         return
     summary = net.summary((3, 8, 8))
-    assert summary.total_params == 0
-    assert str(summary).splitlines()[-1] == "Total params: 0"
+    assert summary.total_params == summary.total_multiply_adds == summary.total_activations == 0
+    assert str(summary).splitlines()[-3:] == [
+        "Total params: 0", "Total multiply-adds: 0", "Total activations: 0"]
     assert "Total params" in summary._repr_html_()
 
 
@@ -303,6 +338,7 @@ def test_bias_false_drops_the_bias():
     (Conv2d(3, 16, 3), (3, 12, 12)),
     (Conv2d(3, 16, (3, 5), stride=2, padding=1, dilation=2, bias=False), (3, 12, 12)),
     (Conv2d(3, 16, 3, padding="same"), (3, 12, 12)),
+    (Conv2d(4, 8, 3, groups=4, bias=False), (4, 12, 12)),
     (MaxPool2d(3, stride=2), (3, 12, 12)),
     (MaxPool2d((2, 3), padding=1, ceil_mode=True), (3, 12, 12)),
     (AvgPool2d(2), (3, 12, 12)),
@@ -328,3 +364,132 @@ def test_linear_is_dense_and_shape_preserving_layers():
     assert cnnviz.Softmax().output_shape((4,)) == (4,)
     assert Flatten().output_shape((64, 3, 3)) == (576,)
     assert Sequential([Flatten(), Linear(576, 2)]).summary((64, 3, 3)).total_params == 1_154
+
+
+# ------------------------------------------------------------- ResNet-18 and MobileNetV2
+def torch_resnet18_rows(nn):
+    """torchvision's ResNet-18, written out as one module per row of cnnviz's summary.
+
+    A basic block is split where cnnviz splits it: the sum (Residual) and the ReLU after it.
+    """
+    class BasicBlockSum(nn.Module):
+        def __init__(self, inplanes, planes, stride):
+            super().__init__()
+            self.conv1 = nn.Conv2d(inplanes, planes, 3, stride, 1, bias=False)
+            self.bn1 = nn.BatchNorm2d(planes)
+            self.relu = nn.ReLU()
+            self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
+            self.bn2 = nn.BatchNorm2d(planes)
+            self.downsample = None
+            if stride != 1 or inplanes != planes:
+                self.downsample = nn.Sequential(nn.Conv2d(inplanes, planes, 1, stride, bias=False),
+                                                nn.BatchNorm2d(planes))
+
+        def forward(self, x):
+            out = self.bn2(self.conv2(self.relu(self.bn1(self.conv1(x)))))
+            return out + (x if self.downsample is None else self.downsample(x))
+
+    rows = [nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(),
+            nn.MaxPool2d(3, 2, 1)]
+    inplanes = 64
+    for planes, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
+        for s in (stride, 1):
+            rows += [BasicBlockSum(inplanes, planes, s), nn.ReLU()]
+            inplanes = planes
+    return rows + [nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten()), nn.Linear(512, 1000)]
+
+
+def torch_mobilenet_v2_rows(nn):
+    """torchvision's MobileNetV2 (width 1.0): a block with a residual connection is one row,
+    the layers of a block without one are rows of their own, as in cnnviz's summary."""
+    class InvertedResidual(nn.Module):
+        def __init__(self, layers):
+            super().__init__()
+            self.conv = nn.Sequential(*layers)
+
+        def forward(self, x):
+            return x + self.conv(x)
+
+    def conv_bn(inp, oup, k, stride=1, groups=1, act=True):
+        layers = [nn.Conv2d(inp, oup, k, stride, (k - 1) // 2, groups=groups, bias=False),
+                  nn.BatchNorm2d(oup)]
+        return layers + ([nn.ReLU6()] if act else [])
+
+    rows = conv_bn(3, 32, 3, 2)
+    inp = 32
+    for t, c, n, s in [[1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2],
+                       [6, 96, 3, 1], [6, 160, 3, 2], [6, 320, 1, 1]]:
+        for i in range(n):
+            stride = s if i == 0 else 1
+            hidden = int(round(inp * t))
+            layers = [] if t == 1 else conv_bn(inp, hidden, 1)
+            layers += conv_bn(hidden, hidden, 3, stride, groups=hidden)
+            layers += conv_bn(hidden, c, 1, act=False)
+            rows += [InvertedResidual(layers)] if stride == 1 and inp == c else layers
+            inp = c
+    rows += conv_bn(320, 1280, 1)
+    return rows + [nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten()), nn.Linear(1280, 1000)]
+
+
+def torch_rows(modules, input_shape):
+    """(output shape, params, multiply-adds) of each row module, run on the meta device."""
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed; skipping the twin")
+    macs = []
+
+    def count(module, inputs, output):
+        if isinstance(module, torch.nn.Conv2d):
+            kh, kw = module.kernel_size
+            macs[-1] += output.numel() * module.in_channels // module.groups * kh * kw
+        elif isinstance(module, torch.nn.Linear):
+            macs[-1] += module.in_features * module.out_features
+
+    x = torch.empty(1, *input_shape, device="meta")
+    rows = []
+    with torch.no_grad():
+        for module in modules:
+            module = module.to("meta")
+            hooks = [m.register_forward_hook(count) for m in module.modules()]
+            macs.append(0)
+            x = module(x)
+            for h in hooks:
+                h.remove()
+            rows.append((tuple(x.shape[1:]), sum(p.numel() for p in module.parameters()), macs[-1]))
+    return rows
+
+
+@pytest.mark.parametrize("build, twin, total, macs", [
+    (models.resnet18, torch_resnet18_rows, 11_689_512, 1.81),
+    (models.mobilenet_v2, torch_mobilenet_v2_rows, 3_504_872, 0.30),
+])
+def test_resnet18_and_mobilenet_v2_match_torch_layer_by_layer(build, twin, total, macs):
+    """Every row's output shape, parameters and multiply-adds equal torch.nn modules built the
+    same way; the totals are the published ones (torchvision: 1.81 and 0.30 GFLOPS)."""
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed; skipping the twin")
+    summary = build().summary((3, 224, 224))
+    expected = torch_rows(twin(torch.nn), (3, 224, 224))
+    assert [(r.output_shape, r.params, r.multiply_adds) for r in summary.rows] == expected
+    assert summary.total_params == total
+    assert round(summary.total_multiply_adds / 1e9, 2) == macs
+
+
+def test_resnet18_and_mobilenet_v2_published_counts_without_weights():
+    """Published parameter totals and a (1000,) output, from shapes alone: no weight allocated."""
+    for build, total in ((models.resnet18, 11_689_512), (models.mobilenet_v2, 3_504_872)):
+        net = build()
+        summary = net.summary((3, 224, 224))
+        assert summary.total_params == total == net.num_params
+        assert summary.rows[-1].output_shape == (1000,)
+        assert net.parameters() == {}
+    depthwise = [layer for layer in models.mobilenet_v2() if isinstance(layer, Conv2d)
+                 and layer.groups > 1]
+    assert all(layer.groups == layer.in_channels == layer.out_channels for layer in depthwise)
+
+
+def test_small_resnet_runs_forward_and_backward():
+    """A resnet18 on a small input runs a forward and backward pass with the right shapes."""
+    net = models.resnet18(num_classes=3).initialize(0)
+    x = np.random.default_rng(0).standard_normal((2, 3, 32, 32)).astype(np.float32)
+    out = net.forward(x)
+    assert out.shape == (2, 3) and np.isfinite(out).all()
+    grad = net.backward(np.ones_like(out))
+    assert grad.shape == x.shape and np.abs(grad).sum() > 0

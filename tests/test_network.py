@@ -137,6 +137,69 @@ def test_conv2d_layer_matches_torch_autograd(H, W, k, s, p, d):
     np.testing.assert_allclose(layer.grads["bias"], B.grad.numpy(), atol=1e-12)
 
 
+GROUPED_CASES = [
+    # (C_in, C_out, groups, H, W, kernel, stride, padding, dilation)
+    (4, 6, 2, 6, 7, 3, 1, 1, 1),
+    (6, 6, 3, 7, 6, (2, 3), (2, 1), (1, 2), 1),
+    (3, 3, 3, 8, 7, 3, 2, "valid", 2),          # depthwise
+    (4, 8, 4, 6, 6, 3, 1, "same", 1),           # depthwise with a multiplier of 2
+    (6, 4, 2, 7, 8, (3, 2), 2, ((1, 0), (2, 1)), (2, 1)),
+]
+
+
+@pytest.mark.parametrize("cin, cout, groups, H, W, k, s, p, d", GROUPED_CASES)
+def test_grouped_conv2d_layer_gradients_match_central_differences(cin, cout, groups, H, W, k, s, p, d):
+    """A grouped Conv2d's dx, dW and db agree with central differences in float64."""
+    rng = np.random.default_rng(cin * 10 + groups)
+    layer = float64_layer(Conv2d(cin, cout, k, stride=s, padding=p, dilation=d, groups=groups), rng)
+    assert layer.weight.shape[1] == cin // groups
+    check_layer_gradients(layer, rng.standard_normal((2, cin, H, W)), rng)
+
+
+@pytest.mark.parametrize("cin, cout, groups, H, W, k, s, p, d", GROUPED_CASES)
+def test_grouped_conv2d_backward_matches_the_loop_version(cin, cout, groups, H, W, k, s, p, d):
+    """conv2d_backward(groups=) equals the loops of conv2d_backward_naive(groups=) and the layer."""
+    rng = np.random.default_rng(11)
+    kh, kw = (k, k) if isinstance(k, int) else k
+    x, w = rng.standard_normal((2, cin, H, W)), rng.standard_normal((cout, cin // groups, kh, kw))
+    opts = dict(stride=s, padding=p, dilation=d, groups=groups)
+    g = rng.standard_normal(conv2d(x, w, **opts).shape)
+    fast = conv2d_backward(x, w, g, **opts)
+    slow = conv2d_backward_naive(x, w, g, **opts)
+    for a, b in zip(fast, slow):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    layer = Conv2d(cin, cout, k, stride=s, padding=p, dilation=d, groups=groups, bias=False)
+    layer.weight = w
+    layer.forward(x)
+    np.testing.assert_allclose(layer.backward(g), fast[0], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(layer.grads["weight"], fast[1], rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("cin, cout, groups, H, W, k, s, p, d", GROUPED_CASES)
+def test_grouped_conv2d_layer_matches_torch_autograd(cin, cout, groups, H, W, k, s, p, d):
+    """A grouped Conv2d's output and its three gradients equal PyTorch's with the same groups."""
+    torch = torch_or_skip()
+    F = torch.nn.functional
+    rng = np.random.default_rng(13)
+    layer = float64_layer(Conv2d(cin, cout, k, stride=s, padding=p, dilation=d, groups=groups), rng)
+    x = rng.standard_normal((2, cin, H, W))
+    out = layer.forward(x)
+    g = rng.standard_normal(out.shape)
+    grad_x = layer.backward(g)
+    (t, b), (left, right) = resolve_padding(p, layer.kernel_size, stride=layer.stride,
+                                            dilation=layer.dilation)
+    X = torch.tensor(x, requires_grad=True)
+    Wt = torch.tensor(layer.weight, requires_grad=True)
+    B = torch.tensor(layer.bias, requires_grad=True)
+    ref = F.conv2d(F.pad(X, (left, right, t, b)), Wt, B, stride=layer.stride,
+                   dilation=layer.dilation, groups=groups)
+    ref.backward(torch.tensor(g))
+    np.testing.assert_allclose(out, ref.detach().numpy(), atol=1e-12)
+    np.testing.assert_allclose(grad_x, X.grad.numpy(), atol=1e-12)
+    np.testing.assert_allclose(layer.grads["weight"], Wt.grad.numpy(), atol=1e-12)
+    np.testing.assert_allclose(layer.grads["bias"], B.grad.numpy(), atol=1e-12)
+
+
 def test_conv2d_input_gradient_is_a_full_convolution_with_the_rotated_kernel():
     """At stride 1, dX = full convolution of dZ with the 180-degree-rotated kernel (channels swapped)."""
     rng = np.random.default_rng(4)

@@ -69,3 +69,28 @@ def test_convolution_shares_weights_dense_does_not():
     dense = [cnnviz.dense_params(size * size * 3, 16) for size in (8, 32, 128)]
     assert dense == [16 * (size * size * 3 + 1) for size in (8, 32, 128)]
     assert dense[0] < dense[1] < dense[2]
+
+
+@pytest.mark.parametrize("args,kwargs,expected", [
+    ((32, 64, 3), {}, 18_496),                   # the curriculum's standard 3x3 convolution ...
+    ((32, 32, 3), {"groups": 32}, 320),          # ... its depthwise part ...
+    ((32, 64, 1), {}, 2_112),                    # ... and its pointwise part: 2,432 together
+    ((4, 6, 3), {"groups": 2}, 6 * (2 * 9 + 1)),
+    ((960, 960, 3), {"groups": 960, "bias": False}, 8_640),   # MobileNetV2's last depthwise
+])
+def test_conv2d_params_with_groups(args, kwargs, expected):
+    """groups divide the weights per filter by groups; biases stay one per output channel."""
+    assert cnnviz.conv2d_params(*args, **kwargs) == expected
+
+
+def test_grouped_conv2d_params_count_the_weight_conv2d_accepts():
+    """Random sweep: the count is the size of the (C_out, C_in // groups, kh, kw) weight conv2d takes."""
+    rng = np.random.default_rng(15)
+    for _ in range(40):
+        groups, kh, kw = (int(v) for v in rng.integers(1, 5, size=3))
+        cin, cout = groups * int(rng.integers(1, 4)), groups * int(rng.integers(1, 4))
+        weight = np.ones((cout, cin // groups, kh, kw))
+        out = cnnviz.conv2d(np.ones((cin, kh + 1, kw + 1)), weight, groups=groups)
+        assert out.shape == (cout, 2, 2)
+        assert cnnviz.conv2d_params(cin, cout, (kh, kw), groups=groups) == weight.size + cout
+        assert cnnviz.conv2d_params(cin, cout, (kh, kw), groups=groups, bias=False) == weight.size

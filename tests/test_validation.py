@@ -466,3 +466,43 @@ def test_example_classifier_on_the_wrong_image_size():
     with pytest.raises(ValueError, match=r"layer 13, Dense\(576, 256\): expects an input of "
                                          r"shape \(576,\); got \(64,\)"):
         net.summary((3, 64, 64))
+
+
+# ------------------------------------------------------------------------------ groups
+X4, W4, G4 = np.ones((4, 5, 5)), np.ones((6, 2, 3, 3)), np.ones((6, 3, 3))
+GROUPED = {
+    "conv2d": lambda g, w=W4: cnnviz.conv2d(X4, w, groups=g),
+    "conv2d_naive": lambda g, w=W4: cnnviz.conv2d_naive(X4, w, groups=g),
+    "conv2d_backward": lambda g, w=W4: cnnviz.conv2d_backward(X4, w, G4, groups=g),
+    "conv2d_backward_naive": lambda g, w=W4: cnnviz.convolution.conv2d_backward_naive(
+        X4, w, G4, groups=g),
+    "Conv2d": lambda g, w=W4: Conv2d(4, 6, 3, groups=g),
+    "conv2d_params": lambda g, w=W4: cnnviz.conv2d_params(4, 6, 3, groups=g),
+}
+
+
+@pytest.mark.parametrize("name", GROUPED)
+@pytest.mark.parametrize("groups", [0, -2, 4, 5])
+def test_groups_that_do_not_divide_both_channel_counts_are_refused(name, groups):
+    """groups of 0, negative, or not dividing 4 input and 6 output channels: both counts named."""
+    message = (r"groups must be a positive integer that divides both in_channels \(4\) and "
+               rf"out_channels \(6\); got {groups}$")
+    with pytest.raises(ValueError, match=message):
+        GROUPED[name](groups)
+
+
+@pytest.mark.parametrize("name", GROUPED)
+@pytest.mark.parametrize("groups", [1.5, True, "2", None])
+def test_groups_must_be_an_integer(name, groups):
+    """A float, bool, string or None for groups is a TypeError naming groups."""
+    with pytest.raises(TypeError, match=r"groups must be a positive integer; got "):
+        GROUPED[name](groups)
+
+
+@pytest.mark.parametrize("name", ["conv2d", "conv2d_naive", "conv2d_backward",
+                                  "conv2d_backward_naive"])
+def test_grouped_weight_of_the_wrong_depth_is_explained(name):
+    """With groups=2 over 4 channels each filter spans 2: a weight of depth 4 is refused."""
+    with pytest.raises(ValueError, match=r"weight has depth 4 .* 4 channels in groups=2: each "
+                                         r"filter must span in_channels // groups = 2 channels"):
+        GROUPED[name](2, np.ones((6, 4, 3, 3)))

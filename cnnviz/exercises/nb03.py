@@ -10,6 +10,32 @@ from ..filters import VERTICAL_EDGE, median_filter, shift, sobel_magnitude
 from ..images import shapes, step_edge
 
 
+def _step_response(low=0.1, high=0.9):
+    response = correlate2d(step_edge((6, 8), low=low, high=high), VERTICAL_EDGE)
+    return round(float(response.min()), 6)
+
+
+def _whole(value):
+    """A grey level that is a whole number, as an int (0 rather than 0.0)."""
+    return int(value) if value.is_integer() else value
+
+
+def _line():
+    line = np.zeros((7, 7))
+    line[:, 3] = 1.0
+    return line
+
+
+#: Exercises whose answer is a value: check name -> the expected value, computed by cnnviz.
+ANSWERS = {
+    "shift_down": lambda: shift(1, 0).astype(int).tolist(),
+    "step_response": _step_response,
+    "median_of_line": lambda: _whole(float(median_filter(_line(), 3)[3, 3])),
+}
+#: Exercises where the learner writes a function, checked against cnnviz on several images.
+CODE_EXERCISES = ("sobel_by_hand",)
+
+
 def shift_down(answer):
     """A 3x3 kernel that moves an image one pixel down under ``correlate2d``.
 
@@ -25,8 +51,7 @@ def step_response(answer, *, low=0.1, high=0.9):
     >>> step_response(-2.4)
     Correct: the strongest response to the step is -2.4.
     """
-    response = correlate2d(step_edge((6, 8), low=low, high=high), VERTICAL_EDGE)
-    check_number(answer, round(float(response.min()), 6), tolerance=1e-5,
+    check_number(answer, _step_response(low, high), tolerance=1e-5,
                  what="the strongest response to the step")
 
 
@@ -34,12 +59,9 @@ def median_of_line(answer):
     """What a 3x3 median filter leaves at the centre of a one-pixel-wide white line.
 
     >>> median_of_line(0)
-    Correct: the median filter's value on the line is 0.0.
+    Correct: the median filter's value on the line is 0.
     """
-    line = np.zeros((7, 7))
-    line[:, 3] = 1.0
-    expected = float(median_filter(line, 3)[3, 3])
-    check_number(answer, expected, what="the median filter's value on the line")
+    check_number(answer, ANSWERS["median_of_line"](), what="the median filter's value on the line")
 
 
 def sobel_by_hand(func):

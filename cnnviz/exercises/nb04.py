@@ -8,25 +8,64 @@ from ..checks import CheckError, check_function, check_number, function_tried
 from ..shapes import conv_output_size, same_padding
 
 
-def output_size(answer, size=64, kernel_size=5, stride=2, padding=1):
-    """The output size of a square convolution.
+#: The cases the value exercises ask about; the notebook states them in words.
+OUTPUT_SIZE_CASE = {"size": 64, "kernel_size": 5, "stride": 2, "padding": 1}
+KEEP_SIZE_CASE = {"size": 32, "kernel_size": 7, "dilation": 5}
+UNREAD_CASE = {"size": 12, "kernel_size": 3}
+
+
+def _expected_output_size():
+    c = OUTPUT_SIZE_CASE
+    return conv_output_size(c["size"], c["kernel_size"], stride=c["stride"], padding=c["padding"])
+
+
+def _smallest_unread_stride():
+    size, k = UNREAD_CASE["size"], UNREAD_CASE["kernel_size"]
+    return next(s for s in range(2, size + 1) if _unread_rows(size, k, s))
+
+
+#: Exercises whose answer is a value: check name -> the expected value, computed by cnnviz.
+#: (``unread_stride`` accepts every stride that leaves a pixel unread; this is the smallest.)
+ANSWERS = {
+    "output_size": _expected_output_size,
+    "keep_size_padding": lambda: same_padding(KEEP_SIZE_CASE["kernel_size"],
+                                              dilation=KEEP_SIZE_CASE["dilation"]),
+    "unread_stride": lambda: _smallest_unread_stride(),
+}
+#: Exercises where the learner writes a function.
+CODE_EXERCISES = ("output_size_function",)
+
+
+def output_size(answer):
+    """The output size of a 5x5 kernel with stride 2 and padding 1 on a 64x64 input.
 
     >>> output_size(31)
     Correct: the output size for n=64, k=5, s=2, p=1 is 31.
     """
-    expected = conv_output_size(size, kernel_size, stride=stride, padding=padding)
-    check_number(answer, expected,
-                 what=f"the output size for n={size}, k={kernel_size}, s={stride}, p={padding}")
+    c = OUTPUT_SIZE_CASE
+    check_number(answer, _expected_output_size(),
+                 what=f"the output size for n={c['size']}, k={c['kernel_size']}, s={c['stride']}, "
+                      f"p={c['padding']}")
 
 
-def keep_size_padding(answer, kernel_size=7):
-    """The padding that keeps the size at stride 1 ("same" padding).
+def keep_size_padding(answer):
+    """The padding that keeps a 32x32 input at 32x32 through a 7x7 kernel with dilation 5
+    at stride 1 ("same" padding, ``d(k - 1) / 2``).
 
+    >>> keep_size_padding(15)
+    Correct: the padding that keeps 32x32 at 32x32 through a 7x7 kernel with dilation 5 is 15.
     >>> keep_size_padding(3)
-    Correct: the padding that keeps the size with a 7x7 kernel is 3.
+    Traceback (most recent call last):
+    ...
+    cnnviz.checks.CheckError: Not quite: the padding that keeps 32x32 at 32x32 through a 7x7 kernel with dilation 5
+      expected: 15
+      got:      3
     """
-    check_number(answer, same_padding(kernel_size),
-                 what=f"the padding that keeps the size with a {kernel_size}x{kernel_size} kernel")
+    c = KEEP_SIZE_CASE
+    n, k, d = c["size"], c["kernel_size"], c["dilation"]
+    check_number(answer, ANSWERS["keep_size_padding"](),
+                 what=f"the padding that keeps {n}x{n} at {n}x{n} through a {k}x{k} kernel "
+                      f"with dilation {d}")
 
 
 def _unread_rows(size, kernel_size, stride, padding=0):
@@ -36,7 +75,7 @@ def _unread_rows(size, kernel_size, stride, padding=0):
     return [r for r in range(size) if r not in read]
 
 
-def unread_stride(answer, size=12, kernel_size=3):
+def unread_stride(answer):
     """A stride greater than 1 that leaves some input pixels unread (no padding).
 
     >>> unread_stride(2)
@@ -49,6 +88,7 @@ def unread_stride(answer, size=12, kernel_size=3):
       expected: a stride whose windows skip some row or column
       got:      3 (12 - 3 = 9 is a multiple of 3, and each step of 3 is not longer than the kernel)
     """
+    size, kernel_size = UNREAD_CASE["size"], UNREAD_CASE["kernel_size"]
     if answer is ...:
         print("Not tried yet: replace ... with a stride, then run this cell again.")
         return

@@ -138,6 +138,21 @@ def _odd_int(value, name):
     return value
 
 
+def _odd_slider(value, low, high, description):
+    """A slider over the odd sizes ``low, low + 2, ..., high`` only.
+
+    A SelectionSlider, not an IntSlider with step 2: an IntSlider's readout accepts any
+    typed number, so it would offer even sizes and then refuse them.
+    """
+    import ipywidgets as widgets
+
+    value = _odd_int(value, "size")
+    sizes = list(range(low, high + 1, 2))
+    if value not in sizes:
+        raise ValueError(f"size must be an odd number from {low} to {high}; got {value}")
+    return widgets.SelectionSlider(options=sizes, value=value, description=description)
+
+
 def _number(value, name, *, low=None):
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be a number; got {value!r}")
@@ -331,7 +346,7 @@ def kernel_gallery(image, *, name="Box blur", size=5, sigma=1.0):
     image = as_array(image, "image", ndims=2)
     controls = dict(
         name=widgets.Dropdown(options=list(KERNELS), value=name, description="kernel"),
-        size=widgets.IntSlider(size, 3, 15, step=2, description="size"),
+        size=_odd_slider(size, 3, 15, "size"),
         sigma=widgets.FloatSlider(sigma, min=0.3, max=4.0, step=0.1, description="sigma"),
     )
 
@@ -534,13 +549,14 @@ def median_vs_blur(image, *, amount=0.1, size=3):
     image = as_array(image, "image", ndims=2)
     controls = dict(
         amount=widgets.FloatSlider(amount, min=0.0, max=0.5, step=0.01, description="noise"),
-        size=widgets.IntSlider(size, 3, 7, step=2, description="window"),
+        size=_odd_slider(size, 3, 7, "window"),
     )
 
     def caption(state):
         return ("The error is the average distance from the clean photo. The box blur spreads "
-                "every black or white dot over its neighbours; the median throws the dots away "
-                "as long as fewer than half the pixels of a window are hit.")
+                "every black or white dot over its neighbours; the median keeps a clean pixel of "
+                "the window as long as fewer than half of its pixels are salt (white) and fewer "
+                "than half are pepper (black).")
 
     return Explorer(
         lambda amount, size: median_state(image, amount=amount, size=size),
@@ -807,7 +823,7 @@ def border_modes(image, *, row=None, col=None, crop=48, mode="zeros", size=7):
     col = (W - crop) // 2 if col is None else col
     controls = dict(
         mode=widgets.ToggleButtons(options=list(PAD_MODES), value=mode, description="border"),
-        size=widgets.IntSlider(size, 3, 15, step=2, description="blur size"),
+        size=_odd_slider(size, 3, 15, "blur size"),
     )
     fig = new_figure(10, 2.9)
 

@@ -13,7 +13,9 @@ import textwrap
 from dataclasses import dataclass
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.collections import LineCollection
+from matplotlib.colors import ListedColormap
 from matplotlib.patches import Rectangle
 
 from .._validate import nonnegative_int, positive_int
@@ -23,8 +25,26 @@ from ._base import Explorer, TextLayer, bare, new_figure, show_matrix, update_ma
 
 #: the padding choices of the dropdown; "custom" takes the number from the slider
 PADDING_MODES = ("valid", "same", "full", "custom")
-#: colour map of the coverage counts (0 is dark purple, like the cells never read)
-COVERAGE_CMAP = "viridis"
+#: colour map of the coverage counts: 0 (never read) is white, and every count from 1 up
+#: is a blue at least as dark as ``_COVERAGE_LIGHTEST``, so "read once" never looks like
+#: "never read"
+COVERAGE_CMAP = "cnnviz_coverage"
+_COVERAGE_LIGHTEST = 0.3
+
+
+def _coverage_colour_map():
+    """White for the lowest 1% of the scale, then Blues from 0.3 to 1.
+
+    With ``vmin=0`` and ``vmax`` at most 49 (a 7x7 kernel read at every offset), a count
+    of 1 is at least 1/49 of the way up, past the white entries.
+    """
+    blues = colormaps["Blues"](np.linspace(_COVERAGE_LIGHTEST, 1.0, 253))
+    white = np.ones((3, 4))
+    return ListedColormap(np.vstack([white, blues]), name=COVERAGE_CMAP)
+
+
+if COVERAGE_CMAP not in colormaps:
+    colormaps.register(_coverage_colour_map())
 
 # Cell colours of the grid diagram (colour-blind safe: orange and purple highlights).
 _INPUT = (0xbd, 0xbd, 0xbd)
@@ -272,12 +292,37 @@ def grid_rgb(state):
     return rgb
 
 
+def idle_controls(state):
+    """Controls that cannot change anything at this setting, each with the reason.
+
+    A learner who moves one of these and sees nothing happen reads why on the figure.
+
+    >>> idle_controls(output_size_state(7, 1))
+    {'dilation': 'a 1x1 kernel has no gaps to spread, so dilation changes nothing'}
+    >>> sorted(idle_controls(output_size_state(5, 5)))
+    ['stride', 'window']
+    >>> sorted(idle_controls(output_size_state(5, 3, stride=3)))    # a stride of 1 gives 3 windows
+    ['window']
+    """
+    notes = {}
+    if state.kernel_size == 1:
+        notes["dilation"] = "a 1x1 kernel has no gaps to spread, so dilation changes nothing"
+    if state.padded == state.span:
+        notes["stride"] = ("one window fills the padded input, so there is no next position "
+                           "for the stride to step to")
+    if state.out == 1:
+        notes["window"] = "there is only one window to choose"
+    return notes
+
+
 def _formula_text(state):
     lines = state.explanation.split("\n")
     wrapped = [w for line in lines for w in textwrap.wrap(line, 66, subsequent_indent=" ")]
     if state.dilation == 1:
         wrapped.append(f"(d = 1, so this is floor((n + 2p - k) / s) + 1 = "
                        f"floor({state.padded - state.kernel_size} / {state.stride}) + 1)")
+    for name, why in idle_controls(state).items():
+        wrapped += textwrap.wrap(f"{name}: {why}.", 66, subsequent_indent=" ")
     return "\n".join(wrapped)
 
 
@@ -289,12 +334,13 @@ def _heading(state):
             f"   \u2192   {state.out}x{state.out} output")
 
 
+#: The legend under the grid, one tuple of entries per row.
 _LEGEND = (
-    ("square", _INPUT, "input"),
-    ("square", _PADDING, "zero padding"),
-    ("dot", (0, 0, 0), "window start"),
-    ("square", _TAP_INPUT, "taps of the chosen window"),
-    ("square", _UNREAD_INPUT, "never read"),
+    (("square", _INPUT, "input"), ("square", _PADDING, "zero padding"),
+     ("dot", (0, 0, 0), "window start")),
+    (("square", _TAP_INPUT, "a tap of the chosen window on the input"),
+     ("square", _TAP_PADDING, "on padding")),
+    (("square", _UNREAD_INPUT, "input never read"), ("square", _UNREAD_PADDING, "padding never read")),
 )
 
 
@@ -318,21 +364,21 @@ def _paint_words(layer, axes, state):
             box = ax.get_position()
             x, y = layer.xy((box.x0 + box.x1) / 2, box.y1)
             draw.text((x, y - 5), text, font=layer.font(10.5), fill=black, anchor="md")
-        # The legend: two rows under the grid.
+        # The legend: three rows under the grid.
         box = ax_grid.get_position()
         left, top = layer.xy((box.x0 + box.x1) / 2 - box.height * layer.height / layer.width / 2,
                              box.y0)
         font = layer.font(9)
-        x, y = left, top + 8
-        for number, (kind, colour, label) in enumerate(_LEGEND):
-            if number == 3:
-                x, y = left, y + 17
-            if kind == "square":
-                draw.rectangle((x, y, x + 11, y + 11), fill=(*colour, 255), outline=(128, 128, 128, 255))
-            else:
-                draw.ellipse((x + 2, y + 2, x + 9, y + 9), fill=(*colour, 255))
-            draw.text((x + 16, y + 6), label, font=font, fill=black, anchor="lm")
-            x += 16 + font.getlength(label) + 18
+        for row, entries in enumerate(_LEGEND):
+            x, y = left, top + 6 + 16 * row
+            for kind, colour, label in entries:
+                if kind == "square":
+                    draw.rectangle((x, y, x + 11, y + 11), fill=(*colour, 255),
+                                   outline=(128, 128, 128, 255))
+                else:
+                    draw.ellipse((x + 2, y + 2, x + 9, y + 9), fill=(*colour, 255))
+                draw.text((x + 16, y + 6), label, font=font, fill=black, anchor="lm")
+                x += 16 + font.getlength(label) + 18
         x, y = layer.xy(0.475, 0.40)
         draw.multiline_text((x, y), formula, font=layer.font(9, "DejaVu Sans Mono"), fill=black,
                             spacing=3)
@@ -345,7 +391,7 @@ def plot_output_size(state, fig=None, artists=None):
     Right: the output grid, the coverage heat map and the formula."""
     if artists is None:
         fig = fig or new_figure(10, 4.5)
-        ax_grid = fig.add_axes([0.01, 0.14, 0.42, 0.72])
+        ax_grid = fig.add_axes([0.01, 0.19, 0.42, 0.67])
         ax_out = fig.add_axes([0.47, 0.46, 0.22, 0.40])
         ax_cov = fig.add_axes([0.74, 0.46, 0.24, 0.40])
         for ax in (ax_grid, ax_out, ax_cov):
@@ -535,8 +581,8 @@ def size_explorer(size=7, kernel_size=3, *, padding="valid", stride=1, dilation=
     return explorer
 
 
-__all__ = ["PADDING_MODES", "SizeState", "output_size_state", "padding_for", "plot_output_size",
-           "size_explorer", "window_coverage", "grid_rgb"]
+__all__ = ["PADDING_MODES", "SizeState", "idle_controls", "output_size_state", "padding_for",
+           "plot_output_size", "size_explorer", "window_coverage", "grid_rgb"]
 
 # The explorer at the default settings notebook 04 opens with (benchmarks/bench_explorers.py).
 BENCHMARK = [("04", "output size", lambda: size_explorer(7, 3))]

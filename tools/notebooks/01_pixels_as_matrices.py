@@ -31,12 +31,13 @@ plt.rcParams.update({"figure.dpi": 80, "figure.figsize": (8, 3)})
 # %%
 grey = load_sample("chelsea", grayscale=True)
 print("shape:", grey.shape, " dtype:", grey.dtype)
-print("smallest:", grey.min(), " largest:", grey.max())
+print(f"smallest: {grey.min():.3f} ({grey.min() * 255:.0f} of 255)   "
+      f"largest: {grey.max():.3f} ({grey.max() * 255:.0f} of 255)")
 print("the 4x6 pixels at the top left, scaled to 0-255:")
 print(np.round(grey[:4, :6] * 255).astype(int))
 
 # %% [markdown]
-# Files usually store each pixel as a whole number from 0 to 255 (one byte). Dividing by 255 gives the 0-1 range that neural networks prefer; multiplying by 255 brings the familiar integers back. Nothing else changes: the matrix *is* the picture, and `imshow` simply paints each number as a shade of grey.
+# Files usually store each pixel as a whole number from 0 to 255 (one byte), and dividing by 255 gives the 0-1 range that neural networks prefer. The file of this photo is in colour, though: each grey value was made from the pixel's red, green and blue bytes as `0.299 R + 0.587 G + 0.114 B` (how much each colour contributes to the brightness we see). So `grey * 255` is not a whole number, and the cell above rounds it to the nearest integer. Nothing else changes: the matrix *is* the picture, and `imshow` simply paints each number as a shade of grey.
 
 # %%
 fig, ax = plt.subplots()
@@ -48,7 +49,7 @@ plt.show()
 # %% [markdown]
 # ## 2. Zoom in until you see the numbers
 #
-# Move the sliders. The orange square on the left is the patch shown on the right, where every cell prints its value. Bright fur gives numbers near 255, the dark pupil numbers near 0. Make the patch bigger than 12x12 and the numbers no longer fit, but the colours still follow the values. Nothing about the patch on the right tells you that it is part of a cat: a network only ever sees numbers like these.
+# Move the sliders. The orange square on the left is the patch shown on the right, where every cell prints its value. Bright fur gives bigger numbers, dark places smaller ones; this photo has no pure white or pure black, and its values run only between the smallest and largest printed above. Make the patch bigger than 12x12 and the numbers no longer fit, but the colours still follow the values. Nothing about the patch on the right tells you that it is part of a cat: a network only ever sees numbers like these.
 
 # %% tags=["nbval-ignore-output"]
 pixel_zoom(grey)
@@ -68,10 +69,16 @@ print(f"pixel ({row}, {col}) as (R, G, B):", np.round(hwc[row, col] * 255).astyp
 assert np.array_equal(rgb[:, row, col], hwc[row, col])
 
 # %% [markdown]
-# Pick a channel below. Each plane is an ordinary grey matrix: bright where the photo has a lot of that colour. The cat's orange fur is bright in red, darker in green and darker still in blue; the green eyes stand out in the green plane.
+# Pick a channel below. Each plane is an ordinary grey matrix: bright where the photo has a lot of that colour. The cat's orange fur is bright in red, darker in green and darker still in blue. The eyes are a surprise: they look green, yet in the patch the explorer starts on, inside the left eye, red is the brightest of the three planes (the cell after the explorer prints the averages). Red and green both stand far above blue there, a yellowish mix: the name we give a colour does not tell you which of its three numbers is the largest.
 
 # %% tags=["nbval-ignore-output"]
 channel_explorer(rgb)
+
+# %%
+H, W = grey.shape
+iris = np.round(rgb[:, H // 3:H // 3 + 6, W // 3:W // 3 + 6] * 255)   # the explorer's starting patch
+for name, plane in zip(["red", "green", "blue"], iris):
+    print(f"{name:5s} plane, average of the 6x6 patch: {plane.mean():.0f}")
 
 # %% [markdown]
 # ## 4. Why not feed the pixels to a dense layer?
@@ -83,8 +90,6 @@ inputs = 256 * 256 * 3
 print(f"inputs: {inputs:,}")
 print(f"dense layer with 1,000 units: {cnnviz.dense_params(inputs, 1000):,} parameters")
 print(f"a 50x50 grey image into 1,000 units: {cnnviz.dense_params(50 * 50, 1000, bias=False):,} weights")
-assert inputs == 196_608
-assert cnnviz.dense_params(inputs, 1000) == 196_609_000
 
 # %% [markdown]
 # Almost 200 million numbers to learn, for one layer, from a small photo. There is a second problem, and it is worse. Flattening forgets which pixel sat next to which. Shuffle the pixels with a fixed permutation: to a dense layer nothing has changed (its weights would simply be shuffled the same way), but the picture, and every edge and texture in it, is gone.
@@ -101,7 +106,7 @@ for ax, img, title in zip(axes, [small, shuffled], ["original", "same pixels, sh
     ax.set_title(title)
     ax.axis("off")
 plt.show()
-print("same numbers, same mean:", np.isclose(small.mean(), shuffled.mean()))
+print("the same numbers, only in another order:", np.array_equal(np.sort(small, axis=None), np.sort(shuffled, axis=None)))
 
 # %% [markdown]
 # Convolutional layers fix both problems at once: a small filter looks at a few neighbouring pixels, and the *same* filter is reused at every position. The next notebook slides one over an image, step by step.
@@ -122,21 +127,21 @@ print("same numbers, same mean:", np.isclose(small.mean(), shuffled.mean()))
 
 # %%
 answer = ...
-nb01.count_inputs(answer, shape=(64, 64, 3))
+nb01.count_inputs(answer)
 
 # %% [markdown]
-# **2.** What is the value (0-255) of the grey cat at row 120, column 300? Compute it from `grey`, do not guess.
+# **2.** What is the value, on the 0-255 scale and rounded to a whole number, of the grey cat at row 120, column 300? Compute it from `grey`, do not guess.
 
 # %%
 answer = ...
-nb01.pixel_value(answer, grey, 120, 300)
+nb01.pixel_value(answer)
 
 # %% [markdown]
 # **3.** A dense layer takes a flattened 28x28 grey image and has 100 units, each with a bias. How many parameters does it have?
 
 # %%
 answer = ...
-nb01.dense_weights(answer, height=28, width=28, units=100)
+nb01.dense_weights(answer)
 
 
 # %% [markdown]
@@ -152,7 +157,7 @@ nb01.channels_first(to_channels_first)
 # <details><summary>Solutions</summary>
 #
 # 1. `64 * 64 * 3` = 12,288.
-# 2. `int(np.round(grey[120, 300] * 255))`.
+# 2. `grey[120, 300] * 255` is 142.099, which rounds to 142: `int(np.round(grey[120, 300] * 255))`.
 # 3. `28 * 28 * 100 + 100` = 78,500.
 # 4. `return np.moveaxis(image, -1, 0)` (or `image.transpose(2, 0, 1)`).
 # </details>

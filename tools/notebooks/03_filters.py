@@ -50,7 +50,7 @@ for name, kernel in filters.KERNELS.items():
 # - **Identity** and **Shift right** look like the photo itself. The shift moves everything by one pixel, too little to see at this size (the next cell checks it with numbers).
 # - **Box blur** and **Gaussian blur** average a neighbourhood. For the Gaussian, the size and sigma sliders become active: a bigger sigma spreads the weights further and blurs more. A large sigma in a small window is cut off at the window's edge and starts to look like a box.
 # - **Sharpen** is the identity plus "how much brighter am I than my neighbours", so fine detail stands out. It can push pixels below 0 or above 1; the grey picture clips those.
-# - The **edge** kernels, **Sobel**, **Prewitt** and **Laplacian** have numbers that add up to zero. Their result is close to zero wherever the photo is flat, and positive or negative where brightness changes, so it is drawn on the red-blue map with its own colour bar. A few pixels (the glint in an eye) respond far more strongly than the rest, so the colours stop short of them; the caption gives both numbers.
+# - The **edge** kernels, **Sobel**, **Prewitt** and **Laplacian** have numbers that add up to zero. Their result is close to zero wherever the photo is flat, and positive or negative where brightness changes, so it is drawn on the red-blue map with its own colour bar. A few pixels respond far more strongly than the rest (half as strongly again, or more), so the colours stop short of them; the caption gives both numbers.
 # - **Emboss** is a diagonal edge detector with the photo added back on top, so the cat looks pressed into metal.
 
 # %% tags=["nbval-ignore-output"]
@@ -62,7 +62,7 @@ kernel_gallery(photo)
 # %%
 shifted = cnnviz.correlate2d(photo, filters.KERNELS["Shift right"], padding="same")
 print("first column, top 3 pixels:", shifted[:3, 0])
-assert np.array_equal(shifted[:, 1:], photo[:, :-1])
+print("every other column is its left neighbour:", np.array_equal(shifted[:, 1:], photo[:, :-1]))
 
 # %% [markdown]
 # ### Reading a kernel by its sum
@@ -78,15 +78,16 @@ flat = np.full((5, 5), 0.4)
 for name in ["Box blur", "Sharpen", "Emboss", "Sobel x", "Laplacian"]:
     kernel = filters.KERNELS[name]
     out = cnnviz.correlate2d(flat, kernel)          # no padding: every window is inside
-    print(f"{name:10s} sum {kernel.sum():4.1f}: a flat 0.4 becomes {out[1, 1]:.2f}")
-    assert np.isclose(out[1, 1], 0.4 * kernel.sum())
+    value = np.round(out[1, 1], 2) + 0.0            # + 0.0 turns -0.0 into 0.0
+    print(f"{name:10s} sum {kernel.sum():4.1f}: a flat 0.4 becomes {value:.2f}")
+    assert np.isclose(out[1, 1], 0.4 * kernel.sum())   # v times the sum, whatever the kernel
 
 # %% [markdown]
 # ## 2. Make your own kernel
 #
 # Type numbers into the nine boxes; the picture updates after each one. The boxes accept values from -50 to 50. The explorer starts from the identity. Some ideas to try:
 #
-# - Put a 2 in the centre: sum 2, every pixel twice as bright, and most of the photo clips to white.
+# - Put a 2 in the centre: sum 2, every pixel twice as bright, and every pixel brighter than 0.5 clips to white (for this photo, about four pixels in ten).
 # - Sharpen: 5 in the centre and -1 above, below, left and right.
 # - A diagonal edge detector: `2, 1, 0` in the top row, `1, 0, -1` in the middle and `0, -1, -2` at the bottom.
 # - Set the centre to -1 and everything else to 0. The sum is negative, so every value is at or below zero and the result is drawn in shades of blue, darkest where the photo was brightest: a photographic negative.
@@ -107,12 +108,10 @@ custom_kernel(photo)
 step = step_edge((6, 10))                  # columns 0-4 are 0.2, columns 5-9 are 0.8
 print("one row of the step:    ", step[0])
 response = cnnviz.correlate2d(step, filters.VERTICAL_EDGE, padding="same", pad_mode="replicate")
-print("one row of the response:", np.round(response[0], 2))
+print("one row of the response:", np.round(response[0], 2) + 0.0)
 
 responding = np.flatnonzero(np.abs(response).max(axis=0) > 1e-6)
 print("columns with a response:", responding)
-assert responding.tolist() == [4, 5]
-assert np.allclose(response[:, 4:6], 3 * (0.2 - 0.8))
 
 # %% [markdown]
 # Each window at the step sees three dark pixels (0.2) on its left and three bright ones (0.8) on its right, so the response is 3 x (0.2 - 0.8) = -1.8. It is negative because this kernel computes *left minus right* and the image gets brighter to the right. A step from bright to dark would give +1.8. The sign tells you the direction of the change and the size tells you how strong it is.
@@ -136,8 +135,8 @@ plt.show()
 
 # %%
 print("SOBEL_X =\n", filters.SOBEL_X)
-assert np.array_equal(filters.SOBEL_X, np.outer([1, 2, 1], [-1, 0, 1]))
-assert np.array_equal(filters.SOBEL_Y, filters.SOBEL_X.T)
+assert np.array_equal(filters.SOBEL_X, np.outer([1, 2, 1], [-1, 0, 1]))   # smoothing ⊗ derivative
+print("SOBEL_Y is SOBEL_X turned on its side:", np.array_equal(filters.SOBEL_Y, filters.SOBEL_X.T))
 
 # %% [markdown]
 # `Gx` is large where brightness changes from left to right, `Gy` where it changes from top to bottom. An edge running at an angle shows up in both. The **magnitude** `sqrt(Gx² + Gy²)` combines them into one edge strength that does not depend on the edge's direction. Keeping only the pixels whose magnitude exceeds a **threshold** gives a black-and-white edge map, the first step of many classic edge detectors.
@@ -159,7 +158,7 @@ sobel_edges(photo)
 #
 # Salt-and-pepper noise sets random pixels to pure black or pure white, as a damaged sensor or a bad transmission might. A blur does not remove these dots: it spreads each one over its neighbours. The **median filter** sorts the values in each window and keeps the middle one. A few extreme values end up at the ends of the sorted list and are simply ignored.
 #
-# Move the noise slider. Each title gives the average distance from the clean photo. At 10% noise the median is far better than a blur of the same size. Push the noise towards 50% and even the median fails, because more than half of some windows are noise. A bigger window helps, but it also erases fine detail such as the whiskers.
+# Move the noise slider. Each title gives the average distance from the clean photo. At 10% noise the median is far better than a blur of the same size. Push the noise towards 50% and the 3x3 median gets worse too. It still ignores a mix of salt (white) and pepper (black), but where more than half of a window is salt the median *is* white, and where more than half is pepper it is black. With more noise, more windows are like that. A bigger window makes such windows rarer, but it also erases fine detail such as the whiskers.
 
 # %% tags=["nbval-ignore-output"]
 median_vs_blur(photo)
@@ -175,8 +174,20 @@ errors = {name: np.abs(image - photo).mean() * 255
           for name, image in [("noisy", noisy), ("box blur", blurred), ("median", cleaned)]}
 for name, error in errors.items():
     print(f"{name:9s} average error {error:5.1f} of 255")
-assert errors["median"] < errors["box blur"] / 2
-assert (round(errors["median"], 1), round(errors["box blur"], 1)) == (3.6, 11.6)
+
+# %% [markdown]
+# And with more noise. A window "goes wrong" when more than half of its pixels are salt, or more than half are pepper:
+
+# %%
+for amount in (0.1, 0.3, 0.5):
+    speckled = add_salt_and_pepper(photo, amount, seed=0)
+    salt = cnnviz.correlate2d(1.0 * (speckled == 1), np.ones((3, 3)), padding="same")  # per 3x3 window
+    pepper = cnnviz.correlate2d(1.0 * (speckled == 0), np.ones((3, 3)), padding="same")
+    wrong = np.mean((salt > 4.5) | (pepper > 4.5))
+    median_errors = [np.abs(filters.median_filter(speckled, size) - photo).mean() * 255
+                     for size in (3, 5)]
+    print(f"noise {amount:.0%}: windows more than half salt or pepper {wrong:5.1%};  "
+          f"median error 3x3 {median_errors[0]:4.1f}, 5x5 {median_errors[1]:4.1f} of 255")
 
 # %% [markdown]
 # Why can no kernel do this? A kernel computes a weighted sum, and weighted sums are **linear**: filtering `a + b` gives the same as filtering `a` and `b` separately and adding the results. The median is not linear. Below, image `a` has four bright pixels in a 3x3 window, image `b` has one. Each alone has median 0, but together they have five bright pixels out of nine, and the median jumps to 1. A kernel, whatever its numbers, would give the same answer both ways.
@@ -200,7 +211,7 @@ assert median(a + b) != median(a) + median(b)
 # - `space σ` (the spatial sigma): how fast the weight falls with distance, as in the Gaussian;
 # - `range σ` (the brightness sigma): how fast it falls with difference in brightness.
 #
-# Then it divides by the sum of the weights, so they add up to 1. A neighbour across an edge is much brighter or darker, so it gets almost no weight, and the edge is not smeared. Because the weights depend on the pixel values, they change from place to place, and again no single kernel can do this.
+# Then it divides by the sum of the weights, so they add up to 1. A neighbour across an edge is much brighter or darker, so it gets almost no weight, and the edge is not smeared. Because the weights depend on the pixel values, the filter is not linear (filtering `a + b` is not filtering `a` plus filtering `b`), and again no single kernel can do this.
 #
 # We need something to smooth away, so here is a full-resolution crop around the eye on the left of the picture, with some seeded random noise added:
 
@@ -223,7 +234,6 @@ bilateral_vs_gaussian(noisy_eye, probe=(82, 46))
 gaussian_blur = cnnviz.correlate2d(noisy_eye, filters.gaussian(5, 1.0), padding="same", pad_mode="reflect")
 almost_gaussian = filters.bilateral_filter(noisy_eye, 5, 1.0, 1000.0)
 print("the same to within 0.00001:", np.allclose(almost_gaussian, gaussian_blur, atol=1e-5))
-assert np.allclose(almost_gaussian, gaussian_blur, atol=1e-5)
 
 # %% [markdown]
 # ## 6. What happens at the border
@@ -239,7 +249,7 @@ for mode in cnnviz.convolution.PAD_MODES:
 # - **zeros** adds black pixels. A bright photo then gets a dark frame, and edge detectors see a false edge all around it.
 # - **reflect** mirrors the image at its edge (the edge pixel itself is not repeated).
 # - **replicate** repeats the edge pixel outwards.
-# - **circular** wraps around: the left border is filled from the right side of the image. This makes sense for patterns that repeat, and is odd for photos.
+# - **circular** wraps around: the left border is filled from the right side of the image. This makes sense for patterns that repeat; in a photo it brings in pixels from the far side.
 #
 # The explorer cuts a 48x48 piece around the eye on the left out of the photo and blurs it as if it were a whole image. Because the piece came from a larger photo, we know the real pixels around it and can compute the blur it *should* have had. The last panel shows the difference. Try each border mode, then make the blur larger: the band of wrong pixels grows with the kernel.
 
@@ -247,7 +257,7 @@ for mode in cnnviz.convolution.PAD_MODES:
 border_modes(photo, row=40, col=62)
 
 # %% [markdown]
-# The largest error for each mode, with a 7x7 blur. Zeros is by far the worst on a photo; replicate and reflect are usually close to the truth, because nearby pixels tend to look alike.
+# The largest error for each mode, with a 7x7 blur, on the piece the explorer starts with:
 
 # %%
 piece = photo[40:88, 62:110]
@@ -258,7 +268,10 @@ for mode in cnnviz.convolution.PAD_MODES:
     result = cnnviz.correlate2d(piece, blur, padding="same", pad_mode=mode)
     worst[mode] = np.abs(result - truth).max()
     print(f"{mode:9s} largest error {worst[mode]:.3f}")
-assert worst["zeros"] == max(worst.values())
+print("best to worst:", ", ".join(sorted(worst, key=worst.get)))
+
+# %% [markdown]
+# Zeros is by far the worst: the frame it invents is black, and this photo is not. Of the other three, replicate comes closest on this piece, while reflect and circular are about equally far off. Which of them wins depends on what the picture looks like near its border, so try other places in the explorer; only zeros is wrong for every photo that is not black at its edge.
 
 # %% [markdown]
 # CNN layers usually pad with zeros anyway (it is the default of PyTorch's `Conv2d`, which also offers the other three through `padding_mode`). A network learns to live with its black frame, and the next notebook counts exactly how padding changes the size of the output.
@@ -287,8 +300,8 @@ assert np.allclose(found, filters.SOBEL_X, atol=1e-6)
 # - A kernel's output is a weighted sum of a neighbourhood. Positive weights that add up to 1 blur, a lone 1 copies or shifts, and weights that add up to 0 respond only to change (edges).
 # - The sum of a kernel's numbers is what it does to a flat region: 1 keeps the brightness, 0 gives zero, and any other value scales it.
 # - `VERTICAL_EDGE` on a step from 0.2 to 0.8 gives -1.8 on the two columns at the step and 0 elsewhere. Sobel's `Gx` and `Gy` are smoothed derivatives, and their magnitude `sqrt(Gx² + Gy²)` measures edge strength in any direction. A threshold turns it into an edge map.
-# - The median and bilateral filters depend on the pixel values in each window, so no kernel can do what they do. The median removes salt-and-pepper noise (average error 3.6 of 255 against 11.6 for a box blur at 10% noise); the bilateral filter smooths without crossing edges.
-# - At the border, zero padding invents black pixels; reflect and replicate invent plausible ones; circular wraps the image around.
+# - The median and bilateral filters are not linear (their result for `a + b` is not their result for `a` plus their result for `b`), so no kernel can do what they do. The median removes salt-and-pepper noise (average error 3.6 of 255 against 11.6 for a box blur at 10% noise); the bilateral filter smooths without crossing edges.
+# - At the border, zero padding invents black pixels; reflect, replicate and circular copy pixels of the image (circular from the far side), and on a photo they come much closer to the truth.
 # - Hand-made kernels need someone who knows the answer. A CNN learns its kernels from examples.
 
 # %% [markdown]
