@@ -50,6 +50,7 @@ CONV_CASES = {
 }
 POOL_INPUT = (8, 16, 64, 64)
 POOL_CASES = {"max pool 2x2 s2": (2, 2), "max pool 3x3 s2": (3, 2)}
+TRAIN_POOL_INPUT = (64, 8, 28, 28)  # the shapes CNN's first pooling layer, batch 64
 
 
 def timeit(fn, *, repeat=7, min_time=0.05):
@@ -66,6 +67,24 @@ def timeit(fn, *, repeat=7, min_time=0.05):
             fn()
         samples.append((time.perf_counter() - start) / loops)
     return min(samples), statistics.median(samples)
+
+
+def alternate(fn, ref, *, repeat=15, min_time=0.02):
+    """(best, median) seconds per call of ``fn`` and of ``ref``, their samples interleaved."""
+    loops = []
+    for f in (fn, ref):
+        f()  # warm up
+        start = time.perf_counter()
+        f()
+        loops.append(max(1, int(min_time / max(time.perf_counter() - start, 1e-9))))
+    samples = ([], [])
+    for _ in range(repeat):
+        for f, n, out in zip((fn, ref), loops, samples):
+            start = time.perf_counter()
+            for _ in range(n):
+                f()
+            out.append((time.perf_counter() - start) / n)
+    return [(min(s), statistics.median(s)) for s in samples]
 
 
 def time_naive(fn, budget=NAIVE_BUDGET):
@@ -112,6 +131,74 @@ def naive_timing(x, w, b, stride, padding):
     return best * scale, median * scale, note
 
 
+def pooling_backward_rows(rng):
+    """(name, cnnviz timing, torch timing or None) for max pooling with indices and the
+    pooling backward passes, on the input of the shapes CNN's first pooling layer
+    (batch 64 of 8x28x28): 2x2 windows, stride 2, as there, and overlapping 3x3
+    windows, stride 2. Every result is checked against PyTorch's first."""
+    x = rng.standard_normal(TRAIN_POOL_INPUT).astype(np.float32)
+    g2 = rng.standard_normal(cnnviz.max_pool2d(x, 2).shape).astype(np.float32)
+    g3 = rng.standard_normal(cnnviz.max_pool2d(x, 3, stride=2).shape).astype(np.float32)
+    layers = {2: cnnviz.MaxPool2d(2), 3: cnnviz.MaxPool2d(3, stride=2)}
+    for layer in layers.values():
+        layer.forward(x)
+    # name: (cnnviz, what PyTorch does for it: "forward", "backward" or "forward + backward")
+    ours = {
+        "P1) max pool 2x2 with indices": (lambda: cnnviz.max_pool2d(x, 2, return_indices=True),
+                                          "forward", 2),
+        "P2) max pool 3x3 s2 with indices": (
+            lambda: cnnviz.max_pool2d(x, 3, stride=2, return_indices=True), "forward", 3),
+        "P3) MaxPool2d(2).backward (winners saved by its forward)": (
+            lambda: layers[2].backward(g2), "backward", 2),
+        "P4) MaxPool2d(3, stride=2).backward (winners saved by its forward)": (
+            lambda: layers[3].backward(g3), "backward", 3),
+        "P5) max_pool2d_backward 2x2 (from x: finds the winners)": (
+            lambda: cnnviz.max_pool2d_backward(x, g2, 2), "forward + backward", 2),
+        "P6) max_pool2d_backward 3x3 s2 (from x: finds the winners)": (
+            lambda: cnnviz.max_pool2d_backward(x, g3, 3, stride=2), "forward + backward", 3),
+        "P7) max_pool2d_backward 2x2 (from x), against torch's backward alone": (
+            lambda: cnnviz.max_pool2d_backward(x, g2, 2), "backward", 2),
+        "P8) max_pool2d_backward 3x3 s2 (from x), against torch's backward alone": (
+            lambda: cnnviz.max_pool2d_backward(x, g3, 3, stride=2), "backward", 3),
+        "P9) avg_pool2d_backward 2x2": (lambda: cnnviz.avg_pool2d_backward(x, g2, 2),
+                                        "avg backward", 2),
+        "P10) avg_pool2d_backward 3x3 s2": (
+            lambda: cnnviz.avg_pool2d_backward(x, g3, 3, stride=2), "avg backward", 3),
+    }
+    if torch is None:
+        return [(name, timeit(fn), None) for name, (fn, _, _) in ours.items()]
+    xt = torch.from_numpy(x)
+    grads = {2: torch.from_numpy(g2), 3: torch.from_numpy(g3)}
+    settings = {2: dict(kernel_size=2), 3: dict(kernel_size=3, stride=2)}
+    leaf = xt.clone().requires_grad_(True)
+    graphs = {(kind, k): pool(leaf, **settings[k])
+              for kind, pool in (("max", F.max_pool2d), ("avg", F.avg_pool2d)) for k in (2, 3)}
+
+    def reference(what, k):
+        if what == "forward":
+            return lambda: F.max_pool2d(xt, return_indices=True, **settings[k])
+        if what == "forward + backward":
+            def forward_backward():
+                fresh = xt.detach().requires_grad_(True)
+                F.max_pool2d(fresh, **settings[k]).backward(grads[k])
+                return fresh.grad
+            return forward_backward
+        graph = graphs["avg" if what == "avg backward" else "max", k]
+        # autograd's backward alone, reusing the forward's graph (and its saved indices)
+        return lambda: torch.autograd.grad(graph, leaf, grads[k], retain_graph=True)[0]
+
+    rows = []
+    for name, (fn, what, k) in ours.items():
+        ref = reference(what, k)
+        got, expected = fn(), ref()
+        for a, b in zip(got if isinstance(got, tuple) else (got,),
+                        expected if isinstance(expected, tuple) else (expected,)):
+            np.testing.assert_allclose(a, b.numpy(), rtol=1e-5, atol=1e-5)
+        fast, slow = alternate(fn, ref)
+        rows.append((f"{name}; torch: {what.replace('avg ', '')}", fast, slow))
+    return rows
+
+
 def fmt_time(seconds):
     if seconds is None:
         return "-"
@@ -133,7 +220,19 @@ def main():
         x = rng.standard_normal(x_shape).astype(np.float32)
         w = rng.standard_normal(w_shape).astype(np.float32)
         b = rng.standard_normal(w_shape[0]).astype(np.float32)
-        fast = timeit(lambda: cnnviz.conv2d(x, w, b, stride=stride, padding=padding))
+        def run(x=x, w=w, b=b, stride=stride, padding=padding):
+            return cnnviz.conv2d(x, w, b, stride=stride, padding=padding)
+
+        if torch is not None:
+            xt, wt, bt = (torch.from_numpy(a) for a in (x, w, b))
+
+            def ref_run(xt=xt, wt=wt, bt=bt, stride=stride, padding=padding):
+                with torch.no_grad():
+                    return F.conv2d(xt, wt, bt, stride=stride, padding=padding)
+
+            fast, ref = alternate(run, ref_run)
+        else:
+            fast = timeit(run)
 
         naive_best, naive_median, note = naive_timing(x, w, b, stride, padding)
         naive = (naive_best, naive_median)
@@ -145,11 +244,8 @@ def main():
 
         torch_cell, ratio_cell = "-", "-"
         if torch is not None:
-            xt, wt, bt = (torch.from_numpy(a) for a in (x, w, b))
-            with torch.no_grad():
-                ref = timeit(lambda: F.conv2d(xt, wt, bt, stride=stride, padding=padding))
-                expected = F.conv2d(xt, wt, bt, stride=stride, padding=padding).numpy()
-            got = cnnviz.conv2d(x, w, b, stride=stride, padding=padding)
+            expected = ref_run().numpy()
+            got = run()
             np.testing.assert_allclose(got, expected, rtol=1e-3, atol=1e-3)
             conv_ratios[name] = fast[0] / ref[0]
             torch_cell = f"{fmt_time(ref[0])} ({fmt_time(ref[1])})"
@@ -160,19 +256,37 @@ def main():
     pool_ratios = {}
     x = rng.standard_normal(POOL_INPUT).astype(np.float32)
     for name, (k, s) in POOL_CASES.items():
-        fast = timeit(lambda: cnnviz.max_pool2d(x, k, stride=s))
+        def run(k=k, s=s):
+            return cnnviz.max_pool2d(x, k, stride=s)
+
         torch_cell, ratio_cell = "-", "-"
         if torch is not None:
             xt = torch.from_numpy(x)
-            with torch.no_grad():
-                ref = timeit(lambda: F.max_pool2d(xt, k, stride=s))
-            np.testing.assert_array_equal(cnnviz.max_pool2d(x, k, stride=s),
-                                          F.max_pool2d(xt, k, stride=s).numpy())
+
+            def ref_run(k=k, s=s):
+                with torch.no_grad():
+                    return F.max_pool2d(xt, k, stride=s)
+
+            fast, ref = alternate(run, ref_run)
+            np.testing.assert_array_equal(run(), ref_run().numpy())
             pool_ratios[name] = fast[0] / ref[0]
             torch_cell = f"{fmt_time(ref[0])} ({fmt_time(ref[1])})"
             ratio_cell = f"{pool_ratios[name]:.2f}x"
+        else:
+            fast = timeit(run)
         print(f"| {name}, batch 8 of 16x64x64 | {fmt_time(fast[0])} ({fmt_time(fast[1])}) | - | "
               f"{torch_cell} | - | {ratio_cell} |")
+
+    backward_ratios = {}
+    for name, fast, ref in pooling_backward_rows(rng):
+        torch_cell, ratio_cell = "-", "-"
+        if ref is not None:
+            backward_ratios[name] = fast[0] / ref[0]
+            torch_cell = f"{fmt_time(ref[0])} ({fmt_time(ref[1])})"
+            ratio_cell = f"{backward_ratios[name]:.2f}x"
+        print(f"| {name} | {fmt_time(fast[0])} ({fmt_time(fast[1])}) | - | {torch_cell} | - | "
+              f"{ratio_cell} |")
+    print("\nP1-P10: batch 64 of 8x28x28, the input of the shapes CNN's first pooling layer.")
 
     print()
     for note in notes:
@@ -187,8 +301,9 @@ def main():
         checks.append((f"conv2d within 2x of torch, geometric mean over B-E ({geo:.2f}x)",
                        geo <= 2.0))
         checks.append((f"no conv case over 3x torch (worst {worst:.2f}x)", worst <= 3.0))
-        for name, ratio in pool_ratios.items():
-            checks.append((f"{name} no slower than torch ({ratio:.2f}x)", ratio <= 1.0))
+        for name, ratio in {**pool_ratios, **backward_ratios}.items():
+            checks.append((f"{name.split(';')[0]} no slower than torch ({ratio:.2f}x)",
+                           ratio <= 1.0))
     else:
         print("torch not installed: the checks against PyTorch are skipped")
     print(f"speed-up of conv2d over conv2d_naive on case B: {naive_speedups[case_b]:.0f}x")

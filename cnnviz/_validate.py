@@ -7,7 +7,9 @@ valid, never with an ``IndexError`` deep inside numpy.
 
 from __future__ import annotations
 
+import math
 import numbers
+import reprlib
 
 import numpy as np
 
@@ -17,11 +19,31 @@ import numpy as np
 MEMORY_LIMIT = 2**30
 
 
+# A repr that stops after a few levels of nesting and a few items, so that describing
+# a list nested 100,000 deep cannot exceed Python's recursion limit.
+_SHORT_REPR = reprlib.Repr()
+for _limit, _count in dict(maxlevel=4, maxlist=6, maxtuple=6, maxdict=4, maxset=4,
+                           maxstring=40, maxother=40).items():
+    setattr(_SHORT_REPR, _limit, _count)
+
+
 def _show(value) -> str:
-    """A short ``repr`` for error messages."""
+    """A short ``repr`` for error messages, safe for any value however deeply nested.
+
+    >>> deep = [0]
+    >>> for _ in range(100_000):
+    ...     deep = [deep]
+    >>> _show(deep)
+    '[[[[[...]]]]]'
+    >>> _show(np.zeros((2, 3)))
+    'array of shape (2, 3)'
+    """
     if isinstance(value, np.ndarray):
         return f"array of shape {value.shape}"
-    text = repr(value)
+    try:
+        text = _SHORT_REPR.repr(value)
+    except Exception:  # a repr that fails or recurses: say what the value is instead
+        text = f"a {type(value).__name__}"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -55,6 +77,36 @@ def real_number(value, name: str) -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number; got {_show(value)}")
     return float(value)
+
+
+def finite_real(value, name: str, *, low=None, high=None) -> float:
+    """Accept a finite int or float (not a bool) in ``[low, high]`` (each bound optional).
+
+    The bounds keep later arithmetic representable: ``sigma**2`` of ``1e300`` overflows,
+    and of ``1e-300`` rounds to zero.
+
+    >>> finite_real(0.5, "sigma", low=1e-15, high=1e15)
+    0.5
+    >>> finite_real(1e300, "sigma", low=1e-15, high=1e15)
+    Traceback (most recent call last):
+    ...
+    ValueError: sigma must be a number from 1e-15 to 1e+15; got 1e+300
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number; got {_show(value)}")
+    value = float(value)
+    if low is not None and high is not None:
+        valid = f"a number from {low:g} to {high:g}"
+    elif low is not None:
+        valid = f"a number of at least {low:g}"
+    elif high is not None:
+        valid = f"a number of at most {high:g}"
+    else:
+        valid = "a finite number"
+    if not math.isfinite(value) or (low is not None and value < low) or (
+            high is not None and value > high):
+        raise ValueError(f"{name} must be {valid}; got {value!r}")
+    return value
 
 
 def int_pair(value, name: str, check=positive_int) -> tuple[int, int]:

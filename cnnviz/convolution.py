@@ -17,17 +17,67 @@ degrees first: :func:`convolve2d`.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._validate import (
-    as_array, channel_groups, common_float, int_pair, nonnegative_int, one_of, positive_int,
-    real_number,
+    as_array, channel_groups, check_memory, common_float, int_pair, nonnegative_int, one_of,
+    positive_int, real_number,
 )
 from .shapes import _no_fit_message
+from .spectral import _fft_correlate
 
 PAD_MODES = ("zeros", "reflect", "replicate", "circular")
 _NUMPY_PAD_MODE = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
 PADDING_WORDS = ("valid", "same", "full")
+
+
+# ------------------------------------------------------------------------ memory checks
+def _shape_of(value):
+    """The shape of an array or nested list, or None when it has none (the full checks
+    that follow say why)."""
+    try:
+        return tuple(int(n) for n in np.shape(value))
+    except (ValueError, TypeError, RecursionError):
+        return None
+
+
+def _itemsize(*arrays):
+    """4 when every given array is float32 (the result is float32 too), else 8."""
+    return 4 if all(getattr(a, "dtype", None) == np.float32 for a in arrays) else 8
+
+
+def _refuse_large(what, x, kernel_shape, *, stride=1, padding=0, dilation=1, out_channels=0,
+                  windows=True, copies=1, itemsize=8, kernel_named=True):
+    """Refuse, before anything is allocated, a request whose padded input, unfolded windows
+    (``C * kh * kw`` numbers per output position) and output would need more than
+    :data:`cnnviz._validate.MEMORY_LIMIT`; ``copies`` counts the arrays of each kind a
+    backward pass adds. ``kernel_shape`` ends in ``(kh, kw)``. Malformed arguments pass:
+    the full checks that follow explain them."""
+    shape = _shape_of(x)
+    if shape is None or not isinstance(kernel_shape, (tuple, list)) or len(shape) < 2 \
+            or len(kernel_shape) < 2:
+        return
+    try:
+        kh, kw = (int(k) for k in kernel_shape[-2:])
+        strides, dilations = int_pair(stride, "stride"), int_pair(dilation, "dilation")
+        (top, bottom), (left, right) = resolve_padding(padding, (kh, kw), stride=strides,
+                                                       dilation=dilations)
+    except (ValueError, TypeError):
+        return
+    *batch, height, width = shape
+    maps = math.prod(batch)                       # N * C (1 for one 2-D image)
+    padded_h, padded_w = height + top + bottom, width + left + right
+    outs = [max(0, (n - d * (k - 1) - 1) // s + 1)
+            for n, k, s, d in zip((padded_h, padded_w), (kh, kw), strides, dilations)]
+    need = maps * padded_h * padded_w
+    if windows:
+        images = math.prod(batch[:-1]) if len(batch) > 1 else 1
+        need += maps * kh * kw * outs[0] * outs[1] + images * out_channels * outs[0] * outs[1]
+    request = f"{what} of a {'x'.join(str(n) for n in shape)} input"
+    request += f" with a {kh}x{kw} kernel and" if kernel_named else " with"
+    check_memory(copies * need, itemsize, f"{request} padding {padding!r}")
 
 
 # ----------------------------------------------------------------------------- padding
@@ -108,6 +158,8 @@ def pad2d(x, padding, *, mode="zeros", value=0.0):
            [0., 1., 2., 3., 0.],
            [0., 0., 0., 0., 0.]])
     """
+    _refuse_large("pad2d", x, (1, 1), padding=padding, windows=False, itemsize=_itemsize(x),
+                  kernel_named=False)
     x = as_array(x, "x", ndims=(2, 3, 4))
     one_of(mode, "mode", PAD_MODES)
     value = real_number(value, "value")
@@ -206,17 +258,22 @@ def im2col(x, kernel_shape, *, stride=(1, 1), dilation=(1, 1)):
            [3., 4., 6., 7.],
            [4., 5., 7., 8.]])
     """
+    _refuse_large("im2col", x, kernel_shape, stride=stride, dilation=dilation, itemsize=_itemsize(x))
     N, C, H, W = x.shape
     kh, kw = kernel_shape
     (sh, sw), (dh, dw) = stride, dilation
     oh, ow = _out_size(H, kh, sh, dh), _out_size(W, kw, sw, dw)
-    cols = np.empty((N, C, kh, kw, oh, ow), dtype=x.dtype)
-    # One strided copy per kernel tap: kh*kw slabs instead of oh*ow windows.
-    for u in range(kh):
-        rows = slice(u * dh, u * dh + sh * (oh - 1) + 1, sh)
-        for v in range(kw):
-            cols[:, :, u, v] = x[:, :, rows, v * dw : v * dw + sw * (ow - 1) + 1 : sw]
-    return cols.reshape(N, C * kh * kw, oh * ow)
+    # Every window as a strided view (no copy): (N, C, oh, ow, kh, kw), each window
+    # spanning d(k - 1) + 1 pixels and keeping every d-th. Put in (channel, kernel
+    # row, kernel column, output position) order, the reshape copies it once: one
+    # pass over the columns rather than one call per kernel tap.
+    windows = np.lib.stride_tricks.sliding_window_view(
+        x, (dh * (kh - 1) + 1, dw * (kw - 1) + 1), axis=(2, 3)
+    )[:, :, : sh * (oh - 1) + 1 : sh, : sw * (ow - 1) + 1 : sw, ::dh, ::dw]
+    cols = windows.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * kh * kw, oh * ow)
+    # A 1x1 kernel at stride 1 needs no copy, and reshape gives a view of x: copy it,
+    # so the columns never change with x.
+    return cols.copy() if np.may_share_memory(cols, x) else cols
 
 
 def _grouped_forward(xp, weight, bias, stride, dilation, groups):
@@ -301,6 +358,8 @@ def conv2d(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1):
     <BLANKLINE>
            [[3.]]])
     """
+    _refuse_large("conv2d", x, _shape_of(weight), stride=stride, padding=padding, dilation=dilation,
+                  out_channels=(_shape_of(weight) or (0,))[0], itemsize=_itemsize(x, weight))
     xp, weight, bias, stride, dilation, batched = _prepare(
         x, weight, bias, stride, padding, dilation, groups
     )
@@ -323,6 +382,8 @@ def conv2d_naive(x, weight, bias=None, *, stride=1, padding=0, dilation=1, group
     array([[[19., 25.],
             [37., 43.]]])
     """
+    _refuse_large("conv2d_naive", x, _shape_of(weight), stride=stride, padding=padding,
+                  dilation=dilation, windows=False, itemsize=_itemsize(x, weight))
     xp, weight, bias, (sh, sw), (dh, dw), batched = _prepare(
         x, weight, bias, stride, padding, dilation, groups
     )
@@ -382,6 +443,7 @@ def col2im(cols, input_shape, kernel_shape, *, stride=1, dilation=1):
     if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 4:
         raise ValueError(f"input_shape must be (N, C, H, W); got {input_shape!r}")
     N, C, H, W = (positive_int(n, "input_shape") for n in input_shape)
+    check_memory(N * C * H * W, 8, f"col2im onto input_shape {(N, C, H, W)}")
     kh, kw = int_pair(tuple(kernel_shape), "kernel_shape")
     (sh, sw), (dh, dw) = int_pair(stride, "stride"), int_pair(dilation, "dilation")
     if H < dh * (kh - 1) + 1 or W < dw * (kw - 1) + 1:
@@ -505,6 +567,8 @@ def conv2d_backward(x, weight, grad_out, *, stride=1, padding=0, dilation=1, gro
     >>> gb
     array([4.])
     """
+    _refuse_large("conv2d_backward", x, _shape_of(weight), stride=stride, padding=padding,
+                  dilation=dilation, copies=2, itemsize=_itemsize(x, weight))
     xp, weight, grad_out, stride, dilation, pads, batched = _prepare_backward(
         x, weight, grad_out, stride, padding, dilation, groups
     )
@@ -533,6 +597,8 @@ def conv2d_backward_naive(x, weight, grad_out, *, stride=1, padding=0, dilation=
     array([[ 8., 12.],
            [20., 24.]])
     """
+    _refuse_large("conv2d_backward_naive", x, _shape_of(weight), stride=stride, padding=padding,
+                  dilation=dilation, windows=False, copies=2, itemsize=_itemsize(x, weight))
     xp, weight, grad_out, (sh, sw), (dh, dw), pads, batched = _prepare_backward(
         x, weight, grad_out, stride, padding, dilation, groups
     )
@@ -559,7 +625,8 @@ def conv2d_backward_naive(x, weight, grad_out, *, stride=1, padding=0, dilation=
 
 
 # ---------------------------------------------------------------------- 2-D image helpers
-def correlate2d(image, kernel, *, stride=1, padding=0, dilation=1, pad_mode="zeros"):
+def correlate2d(image, kernel, *, stride=1, padding=0, dilation=1, pad_mode="zeros",
+                method="direct"):
     """Slide ``kernel`` over a 2-D ``image`` and take the dot product at each stop.
 
     This is what deep learning calls convolution (no kernel flip).
@@ -572,6 +639,10 @@ def correlate2d(image, kernel, *, stride=1, padding=0, dilation=1, pad_mode="zer
     padding : int, (int, int), ((top, bottom), (left, right)), "valid", "same" or "full"
     pad_mode : {"zeros", "reflect", "replicate", "circular"}
         How the border is filled (see :func:`pad2d`).
+    method : {"direct", "fft"}
+        "direct" sums each window (im2col); "fft" multiplies Fourier transforms
+        (:mod:`cnnviz.spectral`), faster for large kernels. Every padding, pad_mode,
+        stride and dilation works with both; the results agree to float rounding.
 
     Returns
     -------
@@ -583,6 +654,10 @@ def correlate2d(image, kernel, *, stride=1, padding=0, dilation=1, pad_mode="zer
     array([[19., 25.],
            [37., 43.]])
     """
+    one_of(method, "method", ("direct", "fft"))
+    if method == "direct":  # the FFT path counts its own, smaller, memory (cnnviz.spectral)
+        _refuse_large("correlate2d", image, _shape_of(kernel), stride=stride, padding=padding,
+                      dilation=dilation, out_channels=1, itemsize=_itemsize(image, kernel))
     image = as_array(image, "image", ndims=2)
     kernel = as_array(kernel, "kernel", ndims=2)
     one_of(pad_mode, "pad_mode", PAD_MODES)
@@ -592,14 +667,18 @@ def correlate2d(image, kernel, *, stride=1, padding=0, dilation=1, pad_mode="zer
     if pad_mode != "zeros" and any(sum(p) for p in pads):
         image = pad2d(image, pads, mode=pad_mode)
         pads = 0
+    if method == "fft":
+        return _fft_correlate(image, kernel, pads, stride, dilation)
     out = conv2d(image[None], kernel[None, None], stride=stride, padding=pads, dilation=dilation)
     return out[0]
 
 
-def convolve2d(image, kernel, *, stride=1, padding=0, dilation=1, pad_mode="zeros"):
+def convolve2d(image, kernel, *, stride=1, padding=0, dilation=1, pad_mode="zeros",
+               method="direct"):
     """True 2-D convolution: :func:`correlate2d` with the kernel rotated 180 degrees.
 
-    Equals ``scipy.signal.convolve2d(padded_image, kernel, mode="valid")``.
+    Equals ``scipy.signal.convolve2d(padded_image, kernel, mode="valid")``; ``method``
+    as for :func:`correlate2d`.
 
     Examples
     --------
@@ -610,7 +689,7 @@ def convolve2d(image, kernel, *, stride=1, padding=0, dilation=1, pad_mode="zero
     kernel = as_array(kernel, "kernel", ndims=2)
     return correlate2d(
         image, kernel[::-1, ::-1], stride=stride, padding=padding, dilation=dilation,
-        pad_mode=pad_mode,
+        pad_mode=pad_mode, method=method,
     )
 
 

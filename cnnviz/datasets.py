@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numpy as np
 from PIL import Image, ImageDraw
 
-from ._validate import _show, nonnegative_int, one_of, positive_int
+from ._validate import _show, check_memory, nonnegative_int, one_of, positive_int
 
 #: The classes, in label order: label ``k`` is ``CLASS_NAMES[k]``.
 CLASS_NAMES = ("circle", "square", "triangle", "cross")
@@ -189,6 +189,8 @@ def draw_shape(name, *, size=28, center=None, radius=None, angle=0.0, width=2.0)
     size = positive_int(size, "size")
     if size < 16:
         raise ValueError(f"size must be at least 16 pixels; got {size}")
+    # the supersampled 8-bit canvas, and the float32 picture
+    check_memory((size * _SUPERSAMPLE) ** 2 + 8 * size * size, 1, f"draw_shape(size={size})")
     if center is None:
         center = (size / 2, size / 2)
     if not isinstance(center, (tuple, list)) or len(center) != 2:
@@ -267,6 +269,9 @@ def make_shapes(n, *, seed=0, size=28, noise=0.1, classes=CLASS_NAMES,
     size = positive_int(size, "size")
     if size < 16:
         raise ValueError(f"size must be at least 16 pixels; got {size}")
+    # the float32 images, their noise and its scaled copy, and one supersampled canvas
+    check_memory(12 * n * size * size + (size * _SUPERSAMPLE) ** 2, 1,
+                 f"make_shapes({n:,}, size={size})")
     noise = _number(noise, "noise", 0, 1)
     classes = _classes(classes)
     scale = _range(scale, "scale", "0 < low <= high <= 0.5", lambda a, b: 0 < a <= b <= 0.5)

@@ -28,7 +28,7 @@ from types import MappingProxyType
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._validate import as_array, one_of, positive_int
+from ._validate import as_array, check_memory, finite_real, one_of, positive_int
 from .convolution import PAD_MODES, correlate2d, pad2d
 
 
@@ -178,12 +178,18 @@ def _odd_size(size, name="size") -> int:
     return size
 
 
+#: The range of a standard deviation (``sigma``, ``sigma_space``, ``sigma_range``): wide
+#: enough for any picture, narrow enough that ``1 / (2 sigma**2)`` is a finite float32.
+SIGMA_LIMITS = (1e-15, 1e15)
+
+
 def _positive_number(value, name) -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a positive number; got {value!r}")
     if not (math.isfinite(value) and value > 0):
         raise ValueError(f"{name} must be a positive number; got {value!r}")
-    return float(value)
+    low, high = SIGMA_LIMITS
+    return finite_real(value, name, low=low, high=high)
 
 
 def _padded_for_window(image, size, pad_mode, subject=None):
@@ -228,6 +234,7 @@ def box_blur(size):
            [1., 1., 1.]])
     """
     size = _odd_size(size)
+    check_memory(size * size, 8, f"box_blur({size})")
     return np.full((size, size), 1.0 / size**2)
 
 
@@ -239,7 +246,7 @@ def gaussian(size, sigma):
     size : int
         Positive and odd. About ``6 * sigma`` (rounded up to odd) covers the bell curve.
     sigma : float
-        Standard deviation in pixels, positive.
+        Standard deviation in pixels, positive, within :data:`SIGMA_LIMITS`.
 
     Returns
     -------
@@ -258,6 +265,7 @@ def gaussian(size, sigma):
     """
     size = _odd_size(size)
     sigma = _positive_number(sigma, "sigma")
+    check_memory(2 * size * size, 8, f"gaussian({size})")  # the kernel, and it normalised
     t = np.arange(size) - size // 2
     g = np.exp(-(t**2) / (2 * sigma**2))
     kernel = np.outer(g, g)
@@ -421,8 +429,12 @@ def median_filter(image, size, *, pad_mode="reflect"):
     image = as_array(image, "image", ndims=2)
     size = _odd_size(size)
     one_of(pad_mode, "pad_mode", PAD_MODES)
-    padded = _padded_for_window(image, size, pad_mode)
     H, W = image.shape
+    # The windows are copied, and partitioned into a second copy: size * size numbers per
+    # pixel each, beside the padded image.
+    check_memory(2 * H * W * size * size + (H + size) * (W + size), image.itemsize,
+                 f"median_filter with size {size} on a {H}x{W} image")
+    padded = _padded_for_window(image, size, pad_mode)
     # One row of size*size values per pixel (a copy); partitioning around the middle
     # index finds the median without sorting the whole window.
     windows = sliding_window_view(padded, (size, size)).reshape(H, W, size * size)
@@ -451,7 +463,7 @@ def bilateral_filter(image, size, sigma_space, sigma_range, *, pad_mode="reflect
         Spatial standard deviation in pixels, positive.
     sigma_range : float
         Brightness standard deviation, in the units of the image (e.g. 0.1 for an
-        image in [0, 1]), positive.
+        image in [0, 1]), positive. Both within :data:`SIGMA_LIMITS`.
     pad_mode : {"reflect", "replicate", "zeros", "circular"}
         How the border is filled (see :func:`~cnnviz.pad2d`).
 
@@ -474,8 +486,11 @@ def bilateral_filter(image, size, sigma_space, sigma_range, *, pad_mode="reflect
     sigma_space = _positive_number(sigma_space, "sigma_space")
     sigma_range = _positive_number(sigma_range, "sigma_range")
     one_of(pad_mode, "pad_mode", PAD_MODES)
-    padded = _padded_for_window(image, size, pad_mode)
     H, W = image.shape
+    # The padded image and four arrays of the image's size.
+    check_memory((H + size) * (W + size) + 4 * H * W, image.itemsize,
+                 f"bilateral_filter with size {size} on a {H}x{W} image")
+    padded = _padded_for_window(image, size, pad_mode)
     radius = size // 2
     range_scale = image.dtype.type(-1.0 / (2 * sigma_range**2))
     numerator = np.zeros_like(image)
@@ -511,6 +526,7 @@ __all__ = [
     "PREWITT_Y",
     "SHARPEN",
     "SHIFT",
+    "SIGMA_LIMITS",
     "SMOOTHING",
     "SOBEL_X",
     "SOBEL_Y",

@@ -14,20 +14,89 @@ from __future__ import annotations
 
 import errno
 import io
+import math
 import numbers
 import os
+import struct
 import warnings
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ._validate import as_array, int_pair, positive_int
+from ._validate import as_array, check_memory, int_pair, positive_int
 
 MAX_PIXELS = 50_000_000
 """Default pixel limit of :func:`load_image`: a 48-megapixel phone photo still loads."""
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "data" / "samples"
+
+UPLOAD_MAX_PIXELS = 12_500_000
+"""The pixel limit for a learner's upload: a 12-megapixel phone photo (4032 x 3024) still
+loads. With ``size`` given, the costliest accepted file (a lossless WebP) then needs about
+200 MB and well under a second (``tests/test_images.py`` measures it)."""
+
+FORMATS = ("PNG", "JPEG", "GIF", "BMP", "TIFF", "WEBP")
+"""The raster formats :func:`load_image` opens (Pillow's names); any other is refused
+unopened, so no outside program (Ghostscript for EPS) is ever started."""
+
+_FORMAT_NAMES = "PNG, JPEG, GIF, BMP, TIFF or WebP"
+
+# Images with more pixels than this are shrunk in Pillow, in 8 bits, by a whole factor
+# before they become float32; smaller ones go to float32 at full size, as they always did.
+_FLOAT_PIXELS = 2_000_000
+
+
+# ------------------------------------------------------------------------------- errors
+class ImageError(ValueError):
+    """A file that :func:`load_image` refuses; the subclass says why.
+
+    It is a ``ValueError``, so ``except ValueError`` still catches it. ``source``
+    names the file as the message does.
+    """
+
+    def __init__(self, message, *, source):
+        super().__init__(message)
+        self.source = source
+
+
+class NotAnImageError(ImageError):
+    """The data is not a picture in any format Pillow knows."""
+
+
+class UnsupportedFormatError(ImageError):
+    """A picture in a format that is not in :data:`FORMATS`; ``format`` is its name."""
+
+    def __init__(self, message, *, source, format):
+        super().__init__(message, source=source)
+        self.format = format
+
+
+class TooManyPixelsError(ImageError):
+    """More pixels than allowed, judged from the header: ``pixels`` and ``limit``."""
+
+    def __init__(self, message, *, source, pixels, limit):
+        super().__init__(message, source=source)
+        self.pixels = pixels
+        self.limit = limit
+
+
+class CompressionBombError(ImageError):
+    """A compressed part of the file (pixels, text or a colour profile) unpacks to more
+    than Pillow allows, the mark of a file made to exhaust memory."""
+
+
+class DamagedImageError(ImageError):
+    """A picture in an accepted format whose data could not be decoded (cut short, corrupt)."""
+
+
+class NonFiniteImageError(ImageError):
+    """A floating-point picture with NaN or infinite pixels; ``count`` says how many."""
+
+    def __init__(self, message, *, source, count):
+        super().__init__(message, source=source)
+        self.count = count
+
 """The repository's top-level ``images/`` folder, where the sample photos live."""
 
 SAMPLES = {"chelsea": "chelsea.png"}
@@ -66,6 +135,109 @@ def _source(path):
 def _over_white(colour, alpha):
     """Composite ``colour`` (float, [0, 1]) onto white with opacity ``alpha`` in [0, 1]."""
     return colour * alpha + (1.0 - alpha)
+
+
+def _prefix(source) -> bytes:
+    """The first bytes of ``source``, read without moving a file object's position."""
+    try:
+        if isinstance(source, Path):
+            with open(source, "rb") as handle:
+                return handle.read(16)
+        if not source.seekable():  # Pillow reads such a stream whole; leave it untouched
+            return b""
+        position = source.tell()
+        prefix = source.read(16)
+        source.seek(position)
+        return bytes(prefix)
+    except (OSError, AttributeError, ValueError):
+        return b""
+
+
+def _format_of(prefix) -> str | None:
+    """The Pillow format outside :data:`FORMATS` that would claim a file starting with
+    ``prefix``, judged by each plugin's check of the first bytes (nothing is opened)."""
+    Image.init()
+    for fmt, (_, accept) in Image.OPEN.items():
+        if fmt in FORMATS or accept is None:
+            continue
+        try:
+            if accept(prefix):
+                return fmt
+        except Exception:  # a plugin's check of a short or odd prefix; not a match
+            continue
+    return None
+
+
+def _check_finite(im, name):
+    """Refuse a floating-point image holding NaN or infinity, before any resizing."""
+    if im.mode != "F":
+        return
+    width, height = im.size
+    rows = max(1, 2**20 // max(width, 1))  # about 4 MB of pixels at a time
+    bad = sum(
+        int(np.count_nonzero(~np.isfinite(np.asarray(im.crop((0, top, width, top + rows))))))
+        for top in range(0, height, rows)
+    )
+    if bad:
+        raise NonFiniteImageError(
+            f"{name} has {bad:,} pixels that are not finite numbers (NaN or infinity); "
+            "pictures must hold finite brightness values",
+            source=name, count=bad,
+        )
+
+
+_ORIENTATION = {  # EXIF orientation -> the transpose that makes the picture upright
+    2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE, 8: Image.Transpose.ROTATE_90,
+}
+
+
+def _eight_bit(im):
+    """``im`` as "L" or "RGB" (transparency composited onto white in 8 bits), or as
+    "I" / "F" for 16-bit and floating-point pictures, which keep their depth."""
+    mode = im.mode
+    if mode in ("L", "RGB", "I", "F"):
+        return im
+    if mode == "1":
+        return im.convert("L")
+    if mode.startswith("I;16"):
+        return im.convert("I")
+    if mode in ("LA", "La"):
+        la = im if mode == "LA" else im.convert("LA")
+        grey = Image.new("L", im.size, 255)
+        grey.paste(la.getchannel("L"), mask=la)  # the mask is la's alpha band
+        return grey
+    has_alpha = "A" in mode or "a" in mode or "transparency" in im.info
+    if not has_alpha:
+        return im.convert("RGB")
+    rgba = im if mode == "RGBA" else im.convert("RGBA")
+    rgb = Image.new("RGB", im.size, (255, 255, 255))
+    rgb.paste(rgba, mask=rgba)  # the mask is rgba's alpha band
+    return rgb
+
+
+def _shrunk(im, size):
+    """A large picture shrunk in Pillow before it becomes float32: JPEG decoded at a
+    reduced scale (draft mode), then an 8-bit box average by a whole factor, never below
+    ``size`` and only as far as needed to bring it to about :data:`_FLOAT_PIXELS`."""
+    side = max(size)  # either way up: EXIF may turn the picture by 90 degrees
+    orientation = im.getexif().get(0x0112)
+    if im.format == "JPEG":
+        im.draft(None, (side, side))
+    im.load()  # decode now, so that the full-size copy can be let go below
+    decoded = im
+    im = _eight_bit(decoded)
+    if im is not decoded:
+        decoded.close()  # frees the decoded pixels while only the 8-bit copy is needed
+    width, height = im.size
+    factor = min(max(1, min(width, height) // side),
+                 math.ceil(math.sqrt(width * height / _FLOAT_PIXELS)))
+    if factor > 1:
+        im = im.reduce(factor)
+    if orientation in _ORIENTATION:
+        im = im.transpose(_ORIENTATION[orientation])
+    return im
 
 
 def _to_float(im):
@@ -116,6 +288,9 @@ def _resize(arr, height, width):
 def load_image(path, *, grayscale=False, size=None, max_pixels=MAX_PIXELS):
     """Read an image file into a float32 array in [0, 1], channels-first.
 
+    Only the raster formats of :data:`FORMATS` are opened (PNG, JPEG, GIF, BMP, TIFF,
+    WebP), whatever the file is called; every other file is refused unopened.
+
     Parameters
     ----------
     path : str, pathlib.Path, bytes or binary file object
@@ -128,6 +303,13 @@ def load_image(path, *, grayscale=False, size=None, max_pixels=MAX_PIXELS):
         Resize to ``size x size``, or to ``(height, width)``, with Pillow's Lanczos
         filter. Pillow widens the filter when shrinking, so downsizing is antialiased;
         results are clipped to [0, 1] because Lanczos overshoots slightly at sharp edges.
+        A picture of more than two million pixels is first shrunk in Pillow, before it
+        becomes float32: a JPEG is decoded at a reduced scale (draft mode), then the
+        8-bit picture (transparency already composited) is averaged over blocks of a
+        whole number of pixels, never below ``size``. So a large upload costs little
+        memory; the result differs from a full-size Lanczos by a little 8-bit rounding.
+        At most ``9 * height * width`` float32 numbers may be asked for (see
+        :func:`cnnviz._validate.check_memory`).
     max_pixels : int
         Refuse images with more pixels than this, judged from the file header before
         anything is decoded (:data:`MAX_PIXELS` by default). Pillow refuses images above
@@ -146,13 +328,22 @@ def load_image(path, *, grayscale=False, size=None, max_pixels=MAX_PIXELS):
     * 16-bit greyscale ("I;16", and "I" as Pillow reads 16-bit PNGs) is divided by
       65535; 1-bit images become 0 and 1; CMYK and other colour spaces are converted to
       RGB by Pillow. Only the first frame of an animation is read.
+    * A floating-point picture holding NaN or infinity is refused, not mapped: the
+      resize would smear one such pixel over its neighbours.
 
     Raises
     ------
     FileNotFoundError
         No file at ``path``.
+    ImageError
+        A ``ValueError`` whose subclass says why the file is refused:
+        :class:`NotAnImageError`, :class:`UnsupportedFormatError` (not in
+        :data:`FORMATS`), :class:`TooManyPixelsError` (more than ``max_pixels``),
+        :class:`CompressionBombError`, :class:`DamagedImageError` (cut short or corrupt)
+        or :class:`NonFiniteImageError`.
     ValueError
-        The file is not an image Pillow can read, or it is larger than ``max_pixels``.
+        A bad argument (``size``, ``max_pixels``), a directory, or a ``size`` whose
+        arrays would not fit in memory.
     TypeError
         ``path`` is not one of the accepted types.
 
@@ -173,31 +364,66 @@ def load_image(path, *, grayscale=False, size=None, max_pixels=MAX_PIXELS):
         raise TypeError(f"grayscale must be True or False; got {grayscale!r}")
     if size is not None:
         size = int_pair(size, "size")
+        # The float32 result and the copies made while resizing: about three (H, W, 3) arrays.
+        check_memory(9 * size[0] * size[1], 4, f"size={size}")
     max_pixels = positive_int(max_pixels, "max_pixels")
     source, name = _source(path)
+    prefix = _prefix(source)
     try:
         with warnings.catch_warnings():
             # Our own limit is checked below; Pillow's softer warning must not escape.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(source) as im:
+            with Image.open(source, formats=FORMATS) as im:
                 width, height = im.size  # from the header; nothing decoded yet
                 if width * height > max_pixels:
-                    raise ValueError(
+                    raise TooManyPixelsError(
                         f"{name} has {width * height:,} pixels (height x width "
                         f"{height} x {width}), more than max_pixels={max_pixels:,}; "
-                        "pass a larger max_pixels if you trust the file"
+                        "pass a larger max_pixels if you trust the file",
+                        source=name, pixels=width * height, limit=max_pixels,
                     )
-                arr = _to_float(ImageOps.exif_transpose(im))
+                if im.mode == "F":
+                    _check_finite(im, name)
+                if size is not None and width * height > _FLOAT_PIXELS:
+                    im = _shrunk(im, size)
+                else:
+                    im = ImageOps.exif_transpose(im)
+                arr = _to_float(im)
+    except ImageError:
+        raise
     except Image.DecompressionBombError as err:
-        raise ValueError(
-            f"{name} is too large to load safely: {err} (max_pixels={max_pixels:,})"
+        raise TooManyPixelsError(
+            f"{name} is too large to load safely: {err} (max_pixels={max_pixels:,})",
+            source=name, pixels=None, limit=min(max_pixels, 2 * Image.MAX_IMAGE_PIXELS),
         ) from None
     except UnidentifiedImageError:
-        raise ValueError(f"{name} is not an image Pillow can read") from None
+        found = _format_of(prefix)
+        if found is not None:
+            raise UnsupportedFormatError(
+                f"{name} is in the {found} format, which load_image does not open; the accepted "
+                f"formats are {_FORMAT_NAMES}",
+                source=name, format=found,
+            ) from None
+        raise NotAnImageError(
+            f"{name} is not an image in an accepted format ({_FORMAT_NAMES})", source=name
+        ) from None
     except (PermissionError, FileNotFoundError):
         raise
-    except (OSError, SyntaxError) as err:  # truncated or corrupt data
-        raise ValueError(f"{name} could not be decoded as an image: {err}") from None
+    except ValueError as err:
+        # Pillow has no exception type of its own for these: a text chunk or colour
+        # profile that unpacks past its limit says "too large"; anything else is damage.
+        if "too large" in str(err).lower():
+            raise CompressionBombError(
+                f"{name} holds compressed data that unpacks to more than Pillow allows "
+                f"({err}); the file may have been made to exhaust memory",
+                source=name,
+            ) from None
+        raise DamagedImageError(f"{name} could not be decoded as an image: {err}",
+                                source=name) from None
+    except (OSError, SyntaxError, EOFError, struct.error, IndexError) as err:
+        # truncated or corrupt data
+        raise DamagedImageError(f"{name} could not be decoded as an image: {err}",
+                                source=name) from None
     if size is not None:
         arr = _resize(arr, *size)
     if arr.ndim == 3:
@@ -285,6 +511,7 @@ def step_edge(size=32, *, low=0.2, high=0.8):
     height, width = int_pair(size, "size")
     if width < 2:
         raise ValueError(f"size must give a width of at least 2 for a step; got {size!r}")
+    check_memory(height * width, 4, f"step_edge(size={size!r})")
     low = _unit_number(low, "low")
     high = _unit_number(high, "high")
     image = np.full((height, width), high, dtype=np.float32)
@@ -317,6 +544,8 @@ def checkerboard(size=64, square=8):
     """
     height, width = int_pair(size, "size")
     square = positive_int(square, "square")
+    # the int64 sum and its remainder, then the float32 result
+    check_memory(height * width, 20, f"checkerboard(size={size!r})")
     rows = np.arange(height)[:, None] // square
     cols = np.arange(width)[None, :] // square
     return ((rows + cols) % 2).astype(np.float32)
@@ -347,6 +576,8 @@ def shapes(size=64):
     size = positive_int(size, "size")
     if size < 16:
         raise ValueError(f"size must be an integer of at least 16 for shapes; got {size}")
+    # the float32 image, float64 distances and boolean masks of its size
+    check_memory(size * size, 32, f"shapes({size})")
     # Pixel centres in unit coordinates: y grows down, x grows right.
     y = ((np.arange(size) + 0.5) / size)[:, None]
     x = ((np.arange(size) + 0.5) / size)[None, :]
@@ -400,9 +631,18 @@ def add_salt_and_pepper(image, amount, *, seed=0):
 
 
 __all__ = [
+    "FORMATS",
     "SAMPLES_DIR",
     "MAX_PIXELS",
     "SAMPLES",
+    "UPLOAD_MAX_PIXELS",
+    "CompressionBombError",
+    "DamagedImageError",
+    "ImageError",
+    "NonFiniteImageError",
+    "NotAnImageError",
+    "TooManyPixelsError",
+    "UnsupportedFormatError",
     "add_salt_and_pepper",
     "checkerboard",
     "load_image",

@@ -388,10 +388,10 @@ def activation_maximization(model, layer, channel, *, input_shape=INPUT_SHAPE, s
     --------
     >>> from cnnviz.pretrained import shapes_cnn
     >>> net = shapes_cnn()
-    >>> def mean_activation(x):                      # the objective for channel 3 of ReLU-5
-    ...     return net.forward(x, return_all=True)[4][3].mean()
-    >>> start = activation_maximization(net, "ReLU-5", 3, steps=0)
-    >>> x = activation_maximization(net, "ReLU-5", 3, steps=50)
+    >>> def mean_activation(x):                      # the objective for channel 5 of ReLU-5
+    ...     return net.forward(x, return_all=True)[4][5].mean()
+    >>> start = activation_maximization(net, "ReLU-5", 5, steps=0)
+    >>> x = activation_maximization(net, "ReLU-5", 5, steps=50)
     >>> x.shape, bool(mean_activation(x) > mean_activation(start) + 1)
     ((1, 28, 28), True)
     >>> circle = activation_maximization(net, "score", 0)      # what makes a circle?

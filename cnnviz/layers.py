@@ -43,7 +43,9 @@ from ._validate import (
 from .convolution import _grouped_backward, _grouped_forward, _prepare, resolve_padding
 from .losses import softmax
 from .params import conv2d_params, dense_params
-from .pooling import avg_pool2d, max_pool2d
+from .pooling import (
+    _route_to_winners, _spread_over_windows, _window_counts, avg_pool2d, max_pool2d,
+)
 from .shapes import conv_output_size, pool_output_size
 
 
@@ -383,15 +385,15 @@ class MaxPool2d(_Pool2d):
         return out if batched else out[0]
 
     def backward(self, grad_out):
-        """Gradient of the last input: each output's gradient added onto its winner."""
+        """Gradient of the last input: each output's gradient added onto its winner.
+
+        The same routing as :func:`cnnviz.max_pool2d_backward`, from the winners
+        the forward pass found.
+        """
         winners, in_shape, out_shape, batched = self._cached()
         g = _grad_like(grad_out, out_shape if batched else out_shape[1:])
-        N, C, H, W = in_shape
-        # A flat index per winner over the whole batch; bincount adds up repeats
-        # (a pixel that wins overlapping windows) in one vectorised pass.
-        planes = np.arange(N * C).reshape(N, C, 1, 1) * (H * W)
-        grad = np.bincount((planes + winners).ravel(), weights=g.ravel(), minlength=N * C * H * W)
-        grad = grad.astype(g.dtype, copy=False).reshape(in_shape)
+        g = g if batched else g[None]
+        grad = _route_to_winners(winners, g, in_shape, g.dtype)
         self._grads = {}
         return grad if batched else grad[0]
 
@@ -420,13 +422,6 @@ class AvgPool2d(_Pool2d):
             raise TypeError(f"count_include_pad must be True or False; got {count_include_pad!r}")
         self.count_include_pad = count_include_pad
 
-    def _counts(self, n, axis, out):
-        """The divisor of each window along one axis (counts multiply across axes)."""
-        k, s, p = self.kernel_size[axis], self.stride[axis], self.padding[axis]
-        starts = np.arange(out) * s - p
-        lo, hi = (-p, n + p) if self.count_include_pad else (0, n)
-        return np.minimum(starts + k, hi) - np.maximum(starts, lo)
-
     def forward(self, x):
         """Pool a batch ``(N, C, H, W)`` (or one sample ``(C, H, W)``)."""
         x, batched = _image_batch(x)
@@ -437,22 +432,16 @@ class AvgPool2d(_Pool2d):
         return out if batched else out[0]
 
     def backward(self, grad_out):
-        """Gradient of the last input: each output's gradient shared over its window."""
+        """Gradient of the last input: each output's gradient shared over its window.
+
+        The same computation as :func:`cnnviz.avg_pool2d_backward`.
+        """
         in_shape, out_shape, batched = self._cached()
         g = _grad_like(grad_out, out_shape if batched else out_shape[1:])
         g = g if batched else g[None]
-        (kh, kw), (sh, sw), (ph, pw) = self.kernel_size, self.stride, self.padding
-        N, C, H, W = in_shape
-        oh, ow = out_shape[2:]
-        counts = np.multiply.outer(self._counts(H, 0, oh), self._counts(W, 1, ow))
-        share = g / counts.astype(g.dtype)
-        # Padded canvas, large enough for ceil-mode windows that hang past the edge.
-        grad = np.zeros((N, C, max(H + 2 * ph, (oh - 1) * sh + kh),
-                         max(W + 2 * pw, (ow - 1) * sw + kw)), dtype=share.dtype)
-        for u in range(kh):
-            for v in range(kw):
-                grad[:, :, u : u + sh * (oh - 1) + 1 : sh, v : v + sw * (ow - 1) + 1 : sw] += share
-        grad = grad[:, :, ph : ph + H, pw : pw + W]
+        settings = (self.kernel_size, self.stride, self.padding, out_shape[2:])
+        counts = _window_counts(in_shape[2:], *settings, self.count_include_pad)
+        grad = _spread_over_windows(g / counts.astype(g.dtype), in_shape, *settings)
         self._grads = {}
         return grad if batched else grad[0]
 

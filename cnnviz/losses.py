@@ -140,6 +140,12 @@ class CrossEntropyLoss:
         backward turns into the same ``(p - onehot(y)) / N``. Probabilities are
         clipped at the smallest positive float, so a confident mistake gives a large
         but finite loss.
+    label_smoothing : float, from 0 up to 1
+        Spread this much of the target over all ``K`` classes:
+        ``t = (1 - eps) onehot(y) + eps / K`` and ``L = -mean_n sum_k t_k log p_k``, so
+        the gradient is ``(softmax(z) - t) / N``. A network trained this way never
+        needs infinite logit gaps to reach its target, so its probabilities stay
+        below 1 (PyTorch's ``label_smoothing``). Logits only.
 
     Examples
     --------
@@ -149,12 +155,22 @@ class CrossEntropyLoss:
     >>> loss_fn.backward()                  # (softmax - onehot) / N
     array([[-0.05960146,  0.05960146],
            [ 0.25      , -0.25      ]])
+    >>> CrossEntropyLoss(label_smoothing=0.2).forward([[2.0, 0.0]], [0])   # target (0.9, 0.1)
+    0.3269
     """
 
-    def __init__(self, *, from_probabilities=False):
+    def __init__(self, *, from_probabilities=False, label_smoothing=0.0):
         if not isinstance(from_probabilities, bool):
             raise TypeError(f"from_probabilities must be True or False; got {from_probabilities!r}")
+        if (isinstance(label_smoothing, bool) or not isinstance(label_smoothing, numbers.Real)
+                or not 0 <= label_smoothing < 1):
+            raise ValueError(
+                f"label_smoothing must be a number from 0 up to (not including) 1; got {_show(label_smoothing)}"
+            )
+        if from_probabilities and label_smoothing:
+            raise ValueError("label_smoothing works on logits: use it with from_probabilities=False")
         self.from_probabilities = from_probabilities
+        self.label_smoothing = float(label_smoothing)
         self._cache = None
 
     def forward(self, scores, labels):
@@ -193,6 +209,9 @@ class CrossEntropyLoss:
         else:
             logp = log_softmax(z)
             loss = -logp[rows, y].mean()
+            if self.label_smoothing:
+                eps = self.label_smoothing
+                loss = (1 - eps) * loss - eps * logp.mean(axis=1).mean()
             self._cache = (logp, y, None, batched)
         return float(loss)
 
@@ -220,12 +239,19 @@ class CrossEntropyLoss:
             grad[rows, y] = -1.0 / (n * p_true)
         else:
             grad = np.exp(z)             # z holds log-probabilities here
-            grad[rows, y] -= 1.0
+            eps = self.label_smoothing
+            if eps:
+                grad -= eps / z.shape[1]
+            grad[rows, y] -= 1.0 - eps
             grad /= n
         return grad if batched else grad[0]
 
     def __repr__(self):
-        return "CrossEntropyLoss(from_probabilities=True)" if self.from_probabilities else "CrossEntropyLoss()"
+        if self.from_probabilities:
+            return "CrossEntropyLoss(from_probabilities=True)"
+        if self.label_smoothing:
+            return f"CrossEntropyLoss(label_smoothing={self.label_smoothing:g})"
+        return "CrossEntropyLoss()"
 
 
 __all__ = ["CrossEntropyLoss", "cross_entropy", "log_softmax", "softmax"]

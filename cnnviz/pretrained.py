@@ -14,6 +14,7 @@ held-out accuracy (:func:`training_record`).
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -34,8 +35,17 @@ def shapes_cnn(pretrained=True) -> Sequential:
     Parameters
     ----------
     pretrained : bool
-        Load the weights in ``cnnviz/data/shapes_cnn.npz``. With False the weights
-        are ``None`` until you call ``.initialize(seed)`` (to train it yourself).
+        Load the weights in ``cnnviz/data/shapes_cnn.npz``, after checking them against
+        the ``weights_sha256`` of their record ``shapes_cnn.json``. With False the
+        weights are ``None`` until you call ``.initialize(seed)`` (to train it yourself).
+
+    Raises
+    ------
+    FileNotFoundError
+        The weights file is missing.
+    ValueError
+        The weights file or its record is damaged (unreadable, cut short, or the
+        weights' digest differs from the recorded one); the message names the file.
 
     Returns
     -------
@@ -82,9 +92,39 @@ def shapes_cnn(pretrained=True) -> Sequential:
                 f"the trained weights {WEIGHTS_PATH} are missing; make them with "
                 "python -m cnnviz.train"
             )
-        with np.load(WEIGHTS_PATH) as weights:
-            net.load_parameters(dict(weights))
+        net.load_parameters(_checked_weights())
     return net
+
+
+def _checked_weights() -> dict:
+    """The shipped arrays, once their digest matches the record's ``weights_sha256``."""
+    from .train import weights_digest
+
+    again = (" Restore both files (git checkout cnnviz/data) or make them again with "
+             "python -m cnnviz.train --out cnnviz/data/shapes_cnn.npz --overwrite.")
+    try:
+        # Opened here, so the file is closed even when numpy cannot read it.
+        with open(WEIGHTS_PATH, "rb") as handle, np.load(handle) as saved:
+            weights = dict(saved)
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as err:
+        raise ValueError(f"the weights file {WEIGHTS_PATH} is damaged: it cannot be read "
+                         f"({err})." + again) from None
+    try:
+        expected = json.loads(RECORD_PATH.read_text())["weights_sha256"]
+    except FileNotFoundError:
+        raise ValueError(f"the record {RECORD_PATH} of the weights is missing, so they cannot "
+                         "be checked." + again) from None
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise ValueError(f"the record {RECORD_PATH} of the weights is damaged: no readable "
+                         f"weights_sha256 ({type(err).__name__}: {err})." + again) from None
+    found = weights_digest(weights)
+    if found != expected:
+        raise ValueError(
+            f"the weights file {WEIGHTS_PATH} is damaged or does not belong to its record "
+            f"{RECORD_PATH}: its weights_sha256 is {found[:12]}..., the record says "
+            f"{str(expected)[:12]}...." + again
+        )
+    return weights
 
 
 def training_record() -> dict:

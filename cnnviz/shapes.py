@@ -208,3 +208,88 @@ def explain_output_size(size, kernel_size, *, stride=1, padding=0, dilation=1) -
             f"{'are' if leftover > 1 else 'is'} never visited)"
         )
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ transposed convolution
+def _check_transpose(size, kernel_size, stride, padding, output_padding, dilation):
+    n, k, s, p, d = _check_common(size, kernel_size, stride, padding, dilation)
+    op = nonnegative_int(output_padding, "output_padding")
+    if op >= s and op >= d:
+        raise ValueError(
+            f"output_padding must be smaller than stride or dilation; got output_padding {op} "
+            f"with stride {s} and dilation {d}"
+        )
+    full = (n - 1) * s + d * (k - 1) + op + 1
+    if full - 2 * p < 1:
+        raise ValueError(
+            f"padding {p} crops away the whole output: (n - 1)s + d(k - 1) + output_padding + 1"
+            f" = {full}, and 2*padding = {2 * p} leaves {full - 2 * p}; use padding <= "
+            f"{(full - 1) // 2}"
+        )
+    return n, k, s, p, op, d, full
+
+
+def conv_transpose_output_size(size, kernel_size, *, stride=1, padding=0, output_padding=0,
+                               dilation=1) -> int:
+    """Output size of a transposed convolution along one dimension (PyTorch's formula).
+
+    Each of the ``n`` input values stamps a kernel spanning ``d(k - 1) + 1`` pixels,
+    the stamps ``s`` pixels apart; ``padding`` then crops ``p`` pixels from each side,
+    and ``output_padding`` adds pixels on one side (bottom/right) only.
+
+    Parameters
+    ----------
+    size : int
+        Input size ``n`` (height or width).
+    kernel_size : int
+        Kernel size ``k``.
+    stride, padding, dilation : int
+        ``s`` >= 1, ``p`` >= 0, ``d`` >= 1, as given to the convolution it transposes.
+    output_padding : int
+        Extra pixels on the bottom/right, smaller than ``s`` or than ``d``: it picks one
+        of the input sizes that a strided convolution maps to the same output size.
+
+    Returns
+    -------
+    int
+        ``(n - 1)s - 2p + d(k - 1) + output_padding + 1``.
+
+    Examples
+    --------
+    >>> conv_transpose_output_size(2, 3, stride=2)
+    5
+    >>> conv_transpose_output_size(16, 3, stride=2, padding=1, output_padding=1)
+    32
+    >>> conv_output_size(32, 3, stride=2, padding=1)          # and back again
+    16
+    """
+    n, k, s, p, op, d, full = _check_transpose(size, kernel_size, stride, padding,
+                                               output_padding, dilation)
+    return full - 2 * p
+
+
+def explain_conv_transpose_output_size(size, kernel_size, *, stride=1, padding=0,
+                                       output_padding=0, dilation=1) -> str:
+    """The transposed convolution's output-size formula with the numbers substituted.
+
+    Examples
+    --------
+    >>> print(explain_conv_transpose_output_size(2, 3, stride=2))
+    out = (n - 1)s - 2p + d(k-1) + output_padding + 1
+        = (2 - 1)*2 - 2*0 + 1*(3-1) + 0 + 1
+        = 2 - 0 + 2 + 0 + 1
+        = 5
+    >>> print(explain_conv_transpose_output_size(16, 3, stride=2, padding=1, output_padding=1))
+    out = (n - 1)s - 2p + d(k-1) + output_padding + 1
+        = (16 - 1)*2 - 2*1 + 1*(3-1) + 1 + 1
+        = 30 - 2 + 2 + 1 + 1
+        = 32
+    """
+    n, k, s, p, op, d, full = _check_transpose(size, kernel_size, stride, padding,
+                                               output_padding, dilation)
+    return "\n".join([
+        "out = (n - 1)s - 2p + d(k-1) + output_padding + 1",
+        f"    = ({n} - 1)*{s} - 2*{p} + {d}*({k}-1) + {op} + 1",
+        f"    = {(n - 1) * s} - {2 * p} + {d * (k - 1)} + {op} + 1",
+        f"    = {full - 2 * p}",
+    ])

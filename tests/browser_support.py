@@ -193,26 +193,43 @@ class LabServer:
         for name, path in dirs.items():
             path.mkdir(parents=True, exist_ok=True)
             env[name] = str(path)
+        self._write_token(dirs["JUPYTER_CONFIG_DIR"])
         # Kernels run the package from this working tree, as pytest itself does.
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
         env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
         return env
 
-    def start(self, timeout: float = 90.0) -> None:
-        cmd = [
+    def _write_token(self, config_dir: Path) -> Path:
+        """The token goes into the server's config file, readable by this user only.
+
+        On the command line it would show in /proc/PID/cmdline (and ps) to every local
+        user while the tests run; a JUPYTER_TOKEN variable would be inherited by every
+        kernel. jupyter_server reads jupyter_server_config.json from JUPYTER_CONFIG_DIR.
+        """
+        path = config_dir / "jupyter_server_config.json"
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            json.dump({"IdentityProvider": {"token": self.token}}, handle)
+        os.chmod(path, 0o600)  # also when the file was there before with other rights
+        return path
+
+    def command(self) -> list[str]:
+        """The server's command line; it holds no secret."""
+        return [
             sys.executable, "-m", "jupyter", "lab",
             "--no-browser",
             "--allow-root",
             "--ip=127.0.0.1",
             f"--port={self.port}",
             "--port-retries=0",
-            f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root_dir}",
         ]  # fmt: skip
+
+    def start(self, timeout: float = 90.0) -> None:
         with open(self.log_path, "wb") as log:  # the server keeps its own copy
             self.proc = subprocess.Popen(
-                cmd,
+                self.command(),
                 env=self._environment(),
                 cwd=self.work_dir,
                 stdin=subprocess.DEVNULL,

@@ -413,6 +413,30 @@ def test_correlate2d_equals_single_channel_conv2d():
     )
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_im2col_matches_a_loop_over_windows(seed):
+    """Column i * ow + j holds window (i, j) in (channel, kernel row, kernel column) order,
+    over random kernels, strides and dilations; the columns are new memory, never a view of
+    x (a 1x1 kernel at stride 1 included)."""
+    rng = np.random.default_rng(400 + seed)
+    kh, kw, sh, sw, dh, dw = (int(v) for v in rng.integers(1, 4, size=6))
+    if seed == 0:
+        kh = kw = sh = sw = dh = dw = 1
+    N, C = (int(v) for v in rng.integers(1, 4, size=2))
+    H, W = dh * (kh - 1) + int(rng.integers(1, 7)), dw * (kw - 1) + int(rng.integers(1, 7))
+    x = rng.standard_normal((N, C, H, W)).astype(np.float32)
+    cols = cnnviz.im2col(x, (kh, kw), stride=(sh, sw), dilation=(dh, dw))
+    oh, ow = (H - dh * (kh - 1) - 1) // sh + 1, (W - dw * (kw - 1) - 1) // sw + 1
+    assert cols.shape == (N, C * kh * kw, oh * ow) and cols.dtype == np.float32
+    for n in range(N):
+        for i in range(oh):
+            for j in range(ow):
+                window = x[n, :, i * sh : i * sh + dh * (kh - 1) + 1 : dh,
+                           j * sw : j * sw + dw * (kw - 1) + 1 : dw]
+                np.testing.assert_array_equal(cols[n, :, i * ow + j], window.ravel())
+    assert cols.flags["C_CONTIGUOUS"] and not np.shares_memory(cols, x)
+
+
 # ------------------------------------------------------------------------------ pad2d
 def pad_cases(seed, count):
     rng = np.random.default_rng(seed)

@@ -11,9 +11,10 @@ from PIL import Image, ImageDraw
 
 from cnnviz.datasets import CLASS_NAMES, draw_shape
 from cnnviz.explorers.forward import (
-    BENCHMARK, MAX_MAPS, demo_samples, forward_explorer, forward_pass, grid_cells, paint,
-    read_picture, uploaded_file,
+    BENCHMARK, MAX_MAPS, demo_samples, filmstrip_figure, forward_explorer, forward_pass,
+    grid_cells, paint, percent, read_picture, uploaded_file,
 )
+from cnnviz.losses import softmax
 from cnnviz.images import load_image
 from cnnviz.pretrained import INPUT_SHAPE, shapes_cnn
 from explorer_support import sweep
@@ -264,8 +265,87 @@ def test_a_huge_picture_is_refused_before_decoding():
     ex = explorer()
     ex.upload.value = upload_value(header_only, "huge.png")
     assert ex.state is None and ex.last_error is None
-    assert ex.message == ("'huge.png' is too large to load safely (more than 50,000,000 pixels). "
-                          "Choose a smaller picture.")
+    assert ex.message == ("'huge.png' is too large to load safely: it has 90,000,000 pixels, and "
+                          "at most 12,500,000 are accepted. Choose a smaller picture.")
+
+
+def png_with_chunk(kind, payload):
+    """An 8x8 grey PNG with one extra chunk before its pixels."""
+    data = png_bytes(Image.new("L", (8, 8), 128))
+    extra = struct.pack(">I", len(payload)) + kind + payload
+    extra += struct.pack(">I", zlib.crc32(kind + payload) & 0xFFFFFFFF)
+    at = data.index(b"IDAT") - 4
+    return data[:at] + extra + data[at:]
+
+
+def float_tiff_with_nan():
+    values = np.full((40, 40), 0.5, dtype=np.float32)
+    values[3, 4] = np.nan
+    buffer = io.BytesIO()
+    Image.fromarray(values, "F").save(buffer, format="TIFF")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("content, name, message", [
+    (png_with_chunk(b"zTXt", b"Comment\x00\x00" + zlib.compress(b"\x00" * 8_000_000, 9)), "bomb.png",
+     "'bomb.png' holds compressed data that unpacks to far more than a picture needs"),
+    (png_with_chunk(b"iCCP", b"icc\x00\x00" + zlib.compress(b"\x00" * 8_000_000, 9)), "icc.png",
+     "'icc.png' holds compressed data that unpacks to far more than a picture needs"),
+    (b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n", "drawing.png",
+     "'drawing.png' is in the EPS format, which is not accepted here. Save it as a PNG or a JPEG"),
+    (float_tiff_with_nan(), "scan.tif",
+     "'scan.tif' has 1 pixels that are not numbers (NaN or infinity)."),
+    (png_bytes(drawing())[:60], "cut.png",
+     "'cut.png' looks like a picture but could not be decoded: the file may be damaged"),
+])
+def test_each_refusal_is_worded_by_its_cause(content, name, message):
+    """The learner's sentence follows the type of the refusal: an 8x8 PNG with a chunk bomb
+    is not 'too many pixels', an EPS file is named as such, NaN pixels are said to be NaN."""
+    with pytest.raises(ValueError) as caught:
+        read_picture(content, name=name)
+    assert str(caught.value).startswith(message)
+    assert "pixels" not in str(caught.value) or "NaN" in message
+    ex = explorer()
+    ex.upload.value = upload_value(content, name)
+    assert ex.state is None and ex.last_error is None and ex.message == str(caught.value)
+
+
+def test_a_file_name_with_dollar_signs_is_drawn_as_text():
+    """A refusal quoting 'price_$5_$6.png' is drawn as plain text (no mathtext), and the
+    sliders still work afterwards."""
+    ex = explorer()
+    ex.upload.value = upload_value(b"oops", "price_$5_$6.png")
+    assert ex.last_error is None and ex.state is None
+    assert ex.message.startswith("'price_$5_$6.png' is not a picture")
+    assert ex.png.startswith(b"\x89PNG")
+    for layer in sweep(ex.controls["layer"], 3):
+        ex.controls["layer"].value = layer
+        assert ex.last_error is None and ex.message.startswith("'price_$5_$6.png'")
+    ex.controls["source"].value = "sample"
+    assert ex.state is not None and ex.last_error is None
+
+
+PAYLOAD = '<img src=x onerror=alert(1)>'
+
+
+def test_class_names_are_escaped_in_every_caption():
+    """Class names are text in the caption's HTML: a markup payload never reaches it raw,
+    on any layer, sample or input."""
+    names = tuple(f"{PAYLOAD}{i}&" for i in range(4))
+    ex = forward_explorer(NET, IMAGES, LABELS, class_names=names)
+    upload = upload_value(png_bytes(drawing()))
+    seen = 0
+    for source in ("sample", "upload"):
+        if source == "upload":
+            ex.upload.value = upload
+        for layer in sweep(ex.controls["layer"]):
+            for sample in sweep(ex.controls["sample"], 3):
+                ex.set(layer=layer, sample=sample, source=source)
+                assert ex.last_error is None
+                text = ex.text.value
+                assert "<img" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
+                seen += text.count("&lt;img")
+    assert seen > 0
 
 
 def test_an_empty_upload_changes_nothing():
@@ -303,3 +383,83 @@ def test_invert_checkbox_always_says_what_it_does():
     ex.controls["invert"].value = False
     assert "Inverting is off" in ex.text.value
     assert ex.last_error is None
+
+
+# ------------------------------------------------------------------------ temperature
+@pytest.mark.parametrize("t", [0.25, 0.5, 2.0, 4.0])
+def test_temperature_divides_the_scores_before_the_softmax(t):
+    """Layer 9 at temperature T is softmax(scores / T); the scores and the prediction stay."""
+    plain = forward_pass(NET, IMAGES[5], layer=9)
+    hot = forward_pass(NET, IMAGES[5], layer=9, temperature=t)
+    np.testing.assert_allclose(hot.outputs[-2], plain.outputs[-2])
+    np.testing.assert_allclose(hot.probabilities, softmax(plain.outputs[-2].astype(float) / t),
+                               rtol=1e-5, atol=1e-7)
+    assert hot.prediction == plain.prediction
+    runner_up = lambda state: np.sort(state.probabilities)[-2]          # noqa: E731
+    assert (runner_up(hot) < runner_up(plain)) == (t < 1)
+
+
+def test_temperature_slider_flattens_and_sharpens_the_bars_and_says_so():
+    """Moving the slider changes the probability bars and names the temperature on figure and caption."""
+    ex = explorer()
+    ex.controls["layer"].value = 9
+    before = ex.state.probabilities.copy()
+    ex.controls["temperature"].value = 4.0
+    assert ex.state.temperature == 4.0 and not np.allclose(ex.state.probabilities, before)
+    assert "at temperature 4: softmax of the scores divided by 4, flatter" in ex.text.value
+    ex.controls["temperature"].value = 0.25
+    assert "sharper" in ex.text.value
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, float("nan"), "2", True])
+def test_bad_temperatures_are_refused(bad):
+    """A temperature that is not a positive number is refused with its value."""
+    with pytest.raises(ValueError, match=r"temperature must be a positive number; got"):
+        forward_pass(NET, IMAGES[0], layer=9, temperature=bad)
+
+
+def test_percent_never_rounds_to_a_certainty():
+    """No probability strictly between 0 and 1 prints as 100% or 0%; others round as usual."""
+    rng = np.random.default_rng(3)
+    for p in np.concatenate([rng.random(200), 1 - 10.0 ** -rng.uniform(3, 9, 50),
+                             10.0 ** -rng.uniform(3, 9, 50), [0.0, 1.0]]):
+        for digits in (0, 1):
+            text = percent(p, digits)
+            assert text not in ("100%", "0%", "100.0%", "0.0%"), (p, text)
+            if 10.0 ** -digits / 100 < p < 1 - 10.0 ** -digits / 100:
+                assert text == f"{p:.{digits}%}" or text.startswith(("> ", "< "))
+
+
+# -------------------------------------------------------------------------- filmstrip
+def test_filmstrip_shows_every_layer_of_each_sample_with_the_kernels():
+    """Two bands of ten panels: input, then layers 1-9 titled by name and shape; conv1 holds 8 kernel-map pairs."""
+    fig = filmstrip_figure(NET, IMAGES, (3, 6), labels=LABELS)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert len(fig.axes) == 20
+    for name, shape in zip(NET.layer_names()[:7], NET.output_shapes(INPUT_SHAPE)[:7]):
+        assert sum(t.startswith(f"{name.split('-')[1]} {name} {shape}") for t in titles) == 2, name
+    assert sum("kernel" in t for t in titles) == 2
+    conv1 = fig.axes[1].get_images()[0].get_array()
+    assert conv1.shape[0] == 2 * 28 + 2                    # two rows of four pairs
+    heads = [t.get_text() for t in fig.texts]
+    assert heads[0].startswith(f"sample 3: a {CLASS_NAMES[LABELS[3]]}")
+    assert heads[1].startswith(f"sample 6: a {CLASS_NAMES[LABELS[6]]}")
+
+
+def test_stored_picture_is_the_filmstrip_when_asked():
+    """With filmstrip=(i, j) the saved PNG is exactly the filmstrip of those samples."""
+    import base64
+
+    from cnnviz.explorers.forward import filmstrip_png
+
+    def stored(ex):
+        bundle = ex._repr_mimebundle_()
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        return base64.b64decode(data["image/png"])
+
+    strip = forward_explorer(NET, IMAGES, LABELS, sample=3, filmstrip=(3, 6))
+    live = forward_explorer(NET, IMAGES, LABELS, sample=3)
+    expected = filmstrip_png(NET, IMAGES, (3, 6), labels=LABELS, class_names=CLASS_NAMES)
+    assert stored(strip) == expected
+    assert stored(live) != expected
+    assert Image.open(io.BytesIO(expected)).size == (880, round(2 * 3.8 * 80))

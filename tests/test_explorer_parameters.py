@@ -214,13 +214,13 @@ def test_exercise_checks_accept_the_right_answers():
     """Each self-check confirms the answer cnnviz computes."""
     nb07.conv_params(cnnviz.conv2d_params(3, 10, 3))
     nb07.dense_equivalent(cnnviz.dense_params(32 * 32 * 3, 30 * 30 * 10))
-    nb07.fan_in(5 * 5 * 64)
+    nb07.fan_in(5 * 5 * 96)
     nb07.classifier_row(1_179_904)
     nb07.classifier_row(147_712, layer="Dense-13")
 
 
 @pytest.mark.parametrize("check,answer", [
-    (nb07.conv_params, 281), (nb07.dense_equivalent, 14_450_688), (nb07.fan_in, 1_601),
+    (nb07.conv_params, 281), (nb07.dense_equivalent, 14_450_688), (nb07.fan_in, 2_401),
     (nb07.classifier_row, 14_336),
 ])
 def test_exercise_checks_reject_wrong_answers(check, answer):
@@ -242,3 +242,15 @@ def test_benchmark_lists_every_explorer():
     for _, _, factory in BENCHMARK:
         ex = factory()
         assert ex.last_error is None and ex.state is not None and ex.png
+
+
+def test_alexnet_is_labelled_as_torchvisions_layout():
+    """The dropdown, the figure's heading note and the caption say this AlexNet is torchvision's 64-filter one."""
+    from cnnviz.explorers.parameters import model_share_explorer
+
+    ex = model_share_explorer("AlexNet")
+    labels = dict((value, label) for label, value in ex.controls["model"].options)
+    assert labels["AlexNet"] == "AlexNet (torchvision)"
+    assert "64 filters in the first layer, where the 2012 paper has 96" in ex.text.value
+    ex.controls["model"].value = "VGG16"
+    assert "torchvision" not in ex.text.value

@@ -137,6 +137,7 @@ def test_ceil_mode_adds_a_partial_window():
     assert ex.state.pooled.shape == (14, 21)
     ex.controls["ceil_mode"].value = True
     assert ex.state.pooled.shape == (15, 22)
+    ex.set(row=ex.controls["row"].max, col=ex.controls["col"].max)      # the last window
     assert np.isnan(ex.state.window).any()
     assert ex.artists["titles"][2].get_text().startswith("the 6 pixels inside the map")
     assert "ceil((72 - 5) / 5) + 1 = 15" in ex.text.value
@@ -309,3 +310,46 @@ def test_benchmark_lists_every_explorer():
     for _, _, factory in BENCHMARK:
         ex = factory()
         assert ex.last_error is None and ex.state is not None and ex.png
+
+
+def test_every_step_of_the_zoom_sliders_moves_the_window():
+    """The zoom sliders step by the stride up to the last window: each step shows another window."""
+    ex = pooling_explorer(FMAP)
+    for k, st, ceil in [(2, 2, False), (3, 2, False), (5, 5, False), (5, 5, True), (2, 8, True)]:
+        ex.set(kernel_size=k, stride=st, ceil_mode=ceil)
+        oh, ow = ex.state.pooled.shape
+        for name, n in (("row", oh), ("col", ow)):
+            control = ex.controls[name]
+            assert control.step == st and control.max == (n - 1) * st
+            assert control.value % st == 0
+        seen = []
+        for value in range(0, ex.controls["row"].max + 1, st):
+            ex.controls["row"].value = value
+            seen.append(ex.state.out_row)
+        assert seen == list(range(oh)), (k, st, ceil)
+
+
+def test_default_zoom_snaps_to_the_window_of_the_largest_value():
+    """The zoom starts on the window holding the map's largest value, at that window's top-left pixel."""
+    ex = pooling_explorer(FMAP)
+    r, c = np.unravel_index(np.argmax(FMAP), FMAP.shape)
+    assert (ex.controls["row"].value, ex.controls["col"].value) == (r // 2 * 2, c // 2 * 2)
+    assert ex.state.value == FMAP.max()
+
+
+def test_ceil_mode_that_adds_nothing_says_so_on_the_figure():
+    """When (n - k) / s is whole on both sides, ticking ceil mode changes no size, and the title says why."""
+    ex = pooling_explorer(FMAP)                      # 72 x 108, k = s = 2: both whole
+    ex.controls["ceil_mode"].value = True
+    assert "ceil mode adds nothing here" in ex.artists["titles"][1].get_text()
+    ex.set(kernel_size=5, stride=5)                  # 67 / 5 is not whole
+    assert "adds nothing" not in ex.artists["titles"][1].get_text()
+
+
+def test_winner_index_panel_is_one_colour():
+    """The indices are positions, not amounts: every index cell has the same background colour."""
+    ex = winners_explorer(demo_matrix())
+    picture = ex.artists["images"][2].get_array()
+    cell = picture.shape[0] // ex.state.indices.shape[0]
+    corners = picture[2::cell, 2::cell, :3].reshape(-1, 3)
+    assert len(np.unique(corners, axis=0)) == 1

@@ -1,5 +1,7 @@
 """Notebook 02's explorers and exercises, driven headlessly as a learner would drive them."""
 
+import html
+
 import numpy as np
 import pytest
 
@@ -73,6 +75,23 @@ def test_written_sum_brackets_negative_factors():
     """Negative factors are bracketed, so '2×(-1)' cannot be misread as a subtraction."""
     assert written_sum([[2, 5]], [[-1, 1]]) == "2×(-1) + 5×1 = 3"
     assert written_sum([[0.5]], [[0.25]]) == "0.5×0.25 = 0.125"
+
+
+@pytest.mark.parametrize("name", ["5x5 input, vertical edge kernel",
+                                  "6x6 step edge, vertical edge kernel"])
+@pytest.mark.parametrize("flip", [False, True])
+def test_products_hold_no_negative_zero(name, flip):
+    """0 x (-1) is 0 in the products the grid prints, never -0, at every step."""
+    image, kernel = EXAMPLES[name]
+    zeros_seen = 0
+    for step in range(1, convolution_step(image, kernel, step=1).n_steps + 1):
+        state = convolution_step(image, kernel, step=step, flip=flip)
+        zero = state.products == 0
+        zeros_seen += int(zero.sum())
+        assert not np.signbit(state.products[zero]).any()
+        assert "-0" not in [f"{v:.3g}" for v in state.products.ravel()]
+        np.testing.assert_array_equal(state.products, state.window * state.used_kernel)
+    assert zeros_seen > 0  # the examples do multiply zeros by -1
 
 
 def test_kernel_larger_than_input_is_explained():
@@ -279,3 +298,25 @@ def test_output_value_and_shape_checks():
         nb02.output_shape((6, 4))
     with pytest.raises(CheckError, match="got:      'four by six'"):
         nb02.output_shape("four by six")
+
+
+PAYLOAD = "<img src=x onerror=alert(1)>"
+
+
+def test_kernel_names_are_escaped_in_the_flip_caption():
+    """Kernel names are text in the caption's HTML, for every kernel in the dropdown."""
+    kernels = {PAYLOAD: VERTICAL_EDGE, f"{PAYLOAD} & shift": SHIFT, "<b>box</b>": BOX_BLUR}
+    ex = flip_explorer(CORNER, kernels)
+    for name in sweep(ex.controls["kernel"]):
+        ex.controls["kernel"].value = name
+        assert ex.last_error is None and ex.state.name == name
+        assert "<img" not in ex.text.value and "<b>box" not in ex.text.value
+        assert html.escape(name) in ex.text.value
+
+
+def test_example_names_never_reach_the_stepper_caption_raw():
+    """An example named with markup is shown as text: the caption holds no raw markup."""
+    ex = convolution_stepper({PAYLOAD: (WORKED_INPUT, WORKED_KERNEL)})
+    for step in sweep(ex.controls["step"]):
+        ex.controls["step"].value = step
+        assert ex.last_error is None and "<img" not in ex.text.value

@@ -66,3 +66,58 @@ def test_caption_picture_reads_markup():
     assert long.shape[0] > 5 * one.shape[0]          # wrapped to the width, not cut off
     assert caption_rgb("", 400).shape[0] == 0
     assert (one < 128).any() and np.all(one[:, -8:] == 255)   # words inside the margins
+def tiny_explorer(compute, *, plot=None, caption=None):
+    """An Explorer with one slider, for the machinery itself."""
+    import ipywidgets as widgets
+
+    from cnnviz.explorers._base import Explorer, new_figure
+
+    def default_plot(state, fig=None, artists=None):
+        if artists is None:
+            artists = fig.add_axes([0.1, 0.1, 0.8, 0.8])
+        return fig, artists
+
+    controls = {"n": widgets.IntSlider(1, 0, 3)}
+    return Explorer(compute, plot or default_plot, controls, new_figure(4, 2), caption=caption)
+
+
+def test_message_with_dollar_signs_is_drawn_as_text():
+    """A message quoting 'price_$5_$6.png' is plain text, not mathtext that fails to parse:
+    a long one (wrapped) too, and every later update still draws."""
+    def compute(n):
+        if n:
+            raise ValueError("'price_$5_$6.png' is not a picture that Pillow can read. " * n)
+        return n
+
+    ex = tiny_explorer(compute)
+    for n in (1, 2, 3, 0):
+        ex.controls["n"].value = n
+        assert ex.last_error is None and ex.png.startswith(b"\x89PNG")
+    assert ex.message is None
+
+
+def test_a_failing_caption_or_drawing_is_recorded_not_raised():
+    """A caption or a drawing that raises is a bug: it reaches last_error, the figure says
+    something went wrong, and the update itself never raises."""
+    def caption(state):
+        if state == 2:
+            raise RuntimeError("caption broke")
+        return f"n = {state}"
+
+    def plot(state, fig=None, artists=None):
+        if artists is None:
+            artists = fig.text(0.5, 0.5, "")
+        artists.set_text(r"$\frac{$" if state == 3 else f"{state}")  # mathtext that cannot parse
+        return fig, artists
+
+    ex = tiny_explorer(lambda n: n, plot=plot, caption=caption)
+    ex.controls["n"].value = 2
+    assert isinstance(ex.last_error, RuntimeError) and ex.text.value == ""
+    assert ex.message == "Something went wrong while drawing: caption broke"
+    ex.last_error = None
+    ex.controls["n"].value = 3
+    assert isinstance(ex.last_error, ValueError) and ex.message.startswith("Something went wrong")
+    assert ex.png.startswith(b"\x89PNG")
+    ex.last_error = None
+    ex.controls["n"].value = 1
+    assert ex.last_error is None and ex.message is None and ex.text.value == "n = 1"

@@ -8,6 +8,7 @@ import io
 import re
 import struct
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -321,12 +322,14 @@ def test_directory_is_not_an_image(tmp_path):
 
 
 def test_text_file_is_not_an_image(tmp_path):
-    """A file Pillow cannot identify raises ValueError naming the path."""
+    """A file Pillow cannot identify raises NotAnImageError (a ValueError) naming the path."""
     notes = tmp_path / "notes.png"
     notes.write_text("not a picture")
-    with pytest.raises(ValueError, match=re.escape(str(notes)) + " is not an image Pillow can read"):
+    accepted = re.escape("(PNG, JPEG, GIF, BMP, TIFF or WebP)")
+    with pytest.raises(images.NotAnImageError,
+                       match=re.escape(str(notes)) + " is not an image in an accepted format " + accepted):
         load_image(notes)
-    with pytest.raises(ValueError, match="the given bytes is not an image Pillow can read"):
+    with pytest.raises(ValueError, match="the given bytes is not an image in an accepted format"):
         load_image(b"hello")
 
 
@@ -535,3 +538,240 @@ def test_salt_and_pepper_rejects_bad_amount(amount, error, message):
     """add_salt_and_pepper names a bad amount and says what is valid."""
     with pytest.raises(error, match=message):
         add_salt_and_pepper(np.zeros((4, 4)), amount)
+
+
+# ------------------------------------------------------------------ hostile files (issue 9)
+def saved(image, format, **options):
+    buffer = io.BytesIO()
+    image.save(buffer, format=format, **options)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("format", images.FORMATS)
+def test_every_accepted_format_loads(format):
+    """Each format of the allow-list opens and gives back the pixels it holds."""
+    pixels = rng(20).integers(0, 256, (H, W), dtype=np.uint8)
+    options = {"lossless": True} if format == "WEBP" else {"quality": 100} if format == "JPEG" else {}
+    image = load_image(saved(Image.fromarray(pixels).convert("RGB"), format, **options),
+                       grayscale=True)
+    atol = 0.05 if format == "JPEG" else 1e-6
+    np.testing.assert_allclose(image, pixels / 255, atol=atol)
+
+
+@pytest.mark.parametrize("format", ["EPS", "ICO", "PPM", "PCX", "SGI", "DDS"])
+def test_other_formats_are_refused_unopened(format, monkeypatch):
+    """A file in a format outside the allow-list is refused by type, naming the format and
+    the accepted ones, whatever its name; Ghostscript is never started for EPS."""
+    from PIL import EpsImagePlugin
+
+    started = []
+    monkeypatch.setattr(EpsImagePlugin, "Ghostscript", lambda *a, **k: started.append(a))
+    mode = "RGBA" if format in ("ICO", "DDS") else "RGB"
+    data = saved(Image.new(mode, (16, 16), (200, 100, 50)), format)
+    for path in (data, io.BytesIO(data)):
+        with pytest.raises(images.UnsupportedFormatError, match=(
+                rf"is in the {format} format, which load_image does not open; the accepted formats "
+                r"are PNG, JPEG, GIF, BMP, TIFF or WebP")) as caught:
+            load_image(path)
+        assert caught.value.format == format
+    assert started == []
+
+
+def test_eps_named_png_on_disk_is_refused(tmp_path):
+    """A PostScript file called picture.png is still PostScript: refused, not run."""
+    fake = tmp_path / "picture.png"
+    fake.write_bytes(b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nshowpage\n")
+    with pytest.raises(images.UnsupportedFormatError, match=re.escape(str(fake)) + " is in the EPS format"):
+        load_image(fake)
+
+
+def test_icon_hiding_a_huge_png_is_refused_before_decoding():
+    """An ICO whose directory says 16x16 but whose image is a 12000x12000 PNG is refused by
+    format, so the hidden picture is never decoded."""
+    inner = png_header(12_000, 12_000)
+    directory = struct.pack("<HHH", 0, 1, 1) + struct.pack("<BBBBHHII", 16, 16, 0, 0, 1, 32,
+                                                           len(inner), 6 + 16)
+    with pytest.raises(images.UnsupportedFormatError, match="is in the ICO format") as caught:
+        load_image(directory + inner)
+    assert caught.value.format == "ICO"
+
+
+def png_with_chunk(kind, payload):
+    """An 8x8 grey PNG with one extra chunk before its pixels."""
+    data = saved(Image.new("L", (8, 8), 128), "PNG")
+    extra = struct.pack(">I", len(payload)) + kind + payload
+    extra += struct.pack(">I", zlib.crc32(kind + payload) & 0xFFFFFFFF)
+    at = data.index(b"IDAT") - 4
+    return data[:at] + extra + data[at:]
+
+
+@pytest.mark.parametrize("kind, head", [(b"zTXt", b"Comment\x00\x00"), (b"iCCP", b"icc\x00\x00")])
+def test_compressed_chunk_bomb_is_its_own_error(kind, head):
+    """An 8x8 PNG whose text or colour-profile chunk unpacks to megabytes is refused as a
+    compression bomb, not as a picture with too many pixels."""
+    bomb = png_with_chunk(kind, head + zlib.compress(b"\x00" * 8_000_000, 9))
+    assert len(bomb) < 20_000
+    with pytest.raises(images.CompressionBombError,
+                       match=r"holds compressed data that unpacks to more than Pillow allows"):
+        load_image(bomb)
+
+
+def test_image_errors_are_value_errors_with_a_source():
+    """Every refusal is a ValueError (old callers still catch it) and names its source."""
+    for cls in (images.NotAnImageError, images.UnsupportedFormatError, images.TooManyPixelsError,
+                images.CompressionBombError, images.DamagedImageError, images.NonFiniteImageError):
+        assert issubclass(cls, images.ImageError) and issubclass(cls, ValueError)
+    with pytest.raises(images.TooManyPixelsError) as caught:
+        load_image(png_header(300, 200), max_pixels=59_999)
+    assert (caught.value.pixels, caught.value.limit, caught.value.source) == (60_000, 59_999,
+                                                                              "the given bytes")
+    with pytest.raises(images.DamagedImageError, match="the given bytes could not be decoded"):
+        load_image(saved(Image.new("L", (64, 64)), "PNG")[:60])
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("size", [None, 3, 30])
+def test_non_finite_float_tiff_is_refused_before_resizing(bad, size):
+    """A float TIFF with one NaN or infinity is refused, with the count, whatever the size."""
+    values = rng(21).random((40, 50)).astype(np.float32)
+    values[7, 9] = bad
+    with pytest.raises(images.NonFiniteImageError, match=r"has 1 pixels that are not finite") as caught:
+        load_image(saved(Image.fromarray(values, "F"), "TIFF"), size=size)
+    assert caught.value.count == 1
+    values[7, 9] = 0.5
+    assert np.isfinite(load_image(saved(Image.fromarray(values, "F"), "TIFF"), size=size)).all()
+
+
+def test_size_too_large_for_memory_is_refused_before_loading():
+    """A requested size whose arrays would not fit the memory limit is refused, with the need."""
+    small = saved(Image.new("L", (4, 4)), "PNG")
+    with pytest.raises(ValueError, match=r"size=\(40000, 40000\) would need 53\.6 GiB of memory; "
+                                         r"the limit is 1\.0 GiB"):
+        load_image(small, size=(40_000, 40_000))
+    with pytest.raises(ValueError, match=r"size=\(30000, 30000\) would need 30\.2 GiB"):
+        load_sample(size=30_000)
+
+
+def big_picture(height, width, mode, seed):
+    """A smooth picture with some detail, large enough to take the 8-bit shrinking path."""
+    y, x = np.mgrid[0:height, 0:width] / max(height, width)
+    noise = rng(seed).random((height // 50 + 1, width // 50 + 1))
+    detail = np.kron(noise, np.ones((50, 50)))[:height, :width]
+    bands = [np.sin(6 * x + 3 * c) * 0.3 + 0.5 + 0.2 * detail * (c - 1) for c in range(4)]
+    rgba = (np.clip(np.stack(bands, -1), 0, 1) * 255).astype(np.uint8)
+    rgba[..., 3] = np.where(detail > 0.3, 255, (detail * 600).astype(np.uint8))
+    return Image.fromarray(rgba if mode == "RGBA" else rgba[..., :3], mode)
+
+
+def reference_small(image, size):
+    """What the full-size path gives: float32 at full size, composited, then Lanczos."""
+    rgba = np.asarray(image.convert("RGBA"), dtype=np.float32) / 255
+    rgb = rgba[..., :3] * rgba[..., 3:] + (1 - rgba[..., 3:])
+    channels = [np.asarray(Image.fromarray(np.ascontiguousarray(rgb[..., c])).resize(
+        (size[1], size[0]), Image.Resampling.LANCZOS)) for c in range(3)]
+    return np.clip(np.stack(channels), 0, 1)
+
+
+@pytest.mark.parametrize("mode, format, atol", [("RGBA", "PNG", 0.02), ("RGB", "JPEG", 0.04),
+                                                ("RGBA", "WEBP", 0.02), ("RGB", "BMP", 0.02)])
+def test_large_picture_shrunk_in_pillow_matches_full_size_resize(mode, format, atol):
+    """Above two million pixels the picture is shrunk in 8 bits first; the result stays
+    within a few 8-bit steps of compositing and resizing the whole picture in float32."""
+    image = big_picture(1500, 1600, mode, 22)
+    options = {"lossless": True} if format == "WEBP" else {"quality": 95} if format == "JPEG" else {}
+    data = saved(image, format, **options)
+    ours = load_image(data, size=(30, 40))
+    decoded = Image.open(io.BytesIO(data))
+    np.testing.assert_allclose(ours, reference_small(decoded, (30, 40)), atol=atol)
+    assert ours.shape == (3, 30, 40) and ours.dtype == np.float32
+
+
+def test_large_jpeg_is_turned_upright_after_shrinking():
+    """EXIF orientation 6 still turns a large, shrunk JPEG upright (now tall, not wide)."""
+    image = big_picture(1200, 1800, "RGB", 23)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    data = saved(image, "JPEG", quality=95, exif=exif.tobytes())
+    ours = load_image(data, size=(45, 30))
+    upright = image.transpose(Image.Transpose.ROTATE_270)
+    np.testing.assert_allclose(ours, reference_small(upright, (45, 30)), atol=0.04)
+
+
+MEASURE_LOAD = """
+import sys, time
+from cnnviz import images
+
+def peak_mb():  # the high-water mark of this process's resident memory, Pillow's C memory too
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
+
+with open(sys.argv[1], "rb") as handle:
+    data = handle.read()
+before = peak_mb()
+start = time.perf_counter()
+small = images.load_image(data, grayscale=True, size=28, max_pixels=images.UPLOAD_MAX_PIXELS)
+seconds = time.perf_counter() - start
+print(peak_mb() - before, seconds, small.shape)
+"""
+
+
+def upload_cost(path):
+    """(peak memory added in MB, seconds) of loading ``path`` as an upload, measured in a
+    fresh Python from its peak resident size (``VmHWM``, which counts Pillow's C memory that
+    tracemalloc cannot see, and starts afresh at exec, unlike ``ru_maxrss``). The file is
+    made beforehand, so making it does not raise the peak being measured."""
+    import os
+    import subprocess
+    import sys
+
+    if not Path("/proc/self/status").exists():
+        pytest.skip("peak memory is read from /proc/self/status (Linux only)")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    out = subprocess.run([sys.executable, "-c", MEASURE_LOAD, str(path)], capture_output=True,
+                         text=True, env=env, check=True, timeout=120)
+    megabytes, seconds, shape = out.stdout.split(" ", 2)
+    assert shape.strip() == "(28, 28)"
+    return float(megabytes), float(seconds)
+
+
+def worst_upload(path, format, options):
+    """A square RGBA picture right at the upload pixel limit, saved to ``path``."""
+    side = int(np.sqrt(images.UPLOAD_MAX_PIXELS))
+    y, x = np.mgrid[0:side, 0:side]
+    rgba = np.stack([(x * 7) % 256, (y * 3) % 256, (x + y) % 256, (x ^ y) % 256], -1)
+    Image.fromarray(rgba.astype(np.uint8), "RGBA").save(path, format=format, **options)
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("format, options", [("WEBP", {"lossless": True, "quality": 0, "method": 0}),
+                                             ("PNG", {"compress_level": 1})])
+def test_worst_accepted_upload_costs_under_200_mb_and_a_second(tmp_path, format, options):
+    """The costliest uploads at the pixel limit (lossless WebP, RGBA PNG: small files, many
+    pixels) add at most about 200 MB to the process and take under a second."""
+    path = worst_upload(tmp_path / f"worst.{format.lower()}", format, options)
+    assert path.stat().st_size < 2_000_000   # a small file...
+    megabytes, seconds = upload_cost(path)
+    assert megabytes < 210                   # ...that stays cheap: no full-size float32 copies
+    assert seconds < 1.0
+
+
+def test_non_seekable_stream_is_read_whole():
+    """Peeking at the first bytes (to name a refused format) never consumes a stream that
+    cannot seek back: such a stream still loads."""
+    class Stream(io.RawIOBase):
+        def __init__(self, data):
+            self.data = io.BytesIO(data)
+
+        def readable(self):
+            return True
+
+        def seekable(self):
+            return False
+
+        def readinto(self, buffer):
+            return self.data.readinto(buffer)
+
+    pixels = rng(24).integers(0, 256, (H, W), dtype=np.uint8)
+    stream = io.BufferedReader(Stream(saved(Image.fromarray(pixels), "PNG")))
+    np.testing.assert_allclose(load_image(stream, grayscale=True), pixels / 255, atol=1e-6)

@@ -368,9 +368,10 @@ def test_occlusion_refuses_an_image_too_large_for_memory(monkeypatch):
     """The memory check runs before any copy is made, and says what was asked."""
     import cnnviz._validate
 
+    net, image = shapes_cnn(), draw_shape("circle")   # made before the limit is lowered
     monkeypatch.setattr(cnnviz._validate, "MEMORY_LIMIT", 10_000)
     with pytest.raises(ValueError, match=r"occluding one \(1, 28, 28\) image would need .* the limit is"):
-        occlusion(shapes_cnn(), draw_shape("circle"), 0, patch=7)
+        occlusion(net, image, 0, patch=7)
 
 
 def test_occlusion_leaves_the_image_alone():
@@ -389,7 +390,7 @@ def objective(net, x, index, channel):
 
 
 @pytest.mark.parametrize("layer, index, channel", [
-    ("ReLU-2", 1, 2), ("MaxPool2d-3", 2, 5), ("Conv2d-4", 3, 0), ("ReLU-5", 4, 9), (5, 5, 15),
+    ("ReLU-2", 1, 0), ("MaxPool2d-3", 2, 5), ("Conv2d-4", 3, 0), ("ReLU-5", 4, 9), (5, 5, 15),
     ("score", 7, 0), ("score", 7, 1), ("score", 7, 2), ("score", 7, 3),
 ])
 def test_activation_maximization_raises_its_objective(layer, index, channel):

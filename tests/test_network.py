@@ -471,6 +471,48 @@ def test_probability_loss_rejects_logits():
         CrossEntropyLoss(from_probabilities=True).forward([[2.0, -1.0]], [0])
 
 
+@pytest.mark.parametrize("eps", [0.02, 0.1, 0.5])
+def test_label_smoothing_matches_torch(eps):
+    """Loss and gradient with label smoothing equal torch's cross_entropy(label_smoothing=eps)."""
+    torch = torch_or_skip()
+    rng = np.random.default_rng(18)
+    z, y = rng.standard_normal((7, 4)) * 4, rng.integers(0, 4, 7)
+    loss_fn = CrossEntropyLoss(label_smoothing=eps)
+    loss = loss_fn.forward(z, y)
+    Z = torch.tensor(z, requires_grad=True)
+    ref = torch.nn.functional.cross_entropy(Z, torch.tensor(y), label_smoothing=eps)
+    ref.backward()
+    assert loss == pytest.approx(ref.item(), abs=1e-12)
+    np.testing.assert_allclose(loss_fn.backward(), Z.grad.numpy(), atol=1e-12)
+
+
+def test_label_smoothing_equals_cross_entropy_with_soft_targets():
+    """The smoothed loss is -mean sum_k t_k log p_k with t = (1 - eps) onehot + eps / K, by loops."""
+    rng = np.random.default_rng(19)
+    eps, z, y = 0.1, rng.standard_normal((5, 3)) * 3, rng.integers(0, 3, 5)
+    expected = 0.0
+    for n in range(5):
+        logp = z[n] - np.log(np.sum(np.exp(z[n])))
+        for k in range(3):
+            target = (1 - eps) * (k == y[n]) + eps / 3
+            expected -= target * logp[k] / 5
+    loss_fn = CrossEntropyLoss(label_smoothing=eps)
+    assert loss_fn.forward(z, y) == pytest.approx(expected, abs=1e-12)
+    assert rel_error(loss_fn.backward(),
+                     numerical_grad(lambda: CrossEntropyLoss(label_smoothing=eps).forward(z, y), z)) < 1e-6
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"label_smoothing": 1.0}, r"label_smoothing must be a number from 0 up to \(not including\) 1; got 1.0"),
+    ({"label_smoothing": -0.1}, r"label_smoothing must be a number from 0 up to \(not including\) 1; got -0.1"),
+    ({"label_smoothing": 0.1, "from_probabilities": True}, r"label_smoothing works on logits"),
+])
+def test_label_smoothing_rejects_bad_settings(kwargs, message):
+    """A smoothing outside [0, 1), or on probabilities, is refused with the value."""
+    with pytest.raises(ValueError, match=message):
+        CrossEntropyLoss(**kwargs)
+
+
 def test_loss_backward_before_forward_is_explained():
     """Calling backward first says to call forward."""
     with pytest.raises(ValueError, match=r"call forward\(scores, labels\) first"):

@@ -169,3 +169,77 @@ def test_same_padding_keeps_the_size(k, d):
         padding = ((before, after), (before, after))
         out = cnnviz.conv2d(np.ones((1, n, n)), np.ones((1, 1, k, k)), padding=padding, dilation=d)
         assert out.shape == (1, n, n)
+
+
+# ------------------------------------------------------------------ transposed convolution
+def count_stamped_pixels(n, k, s, p, op, d):
+    """Walk the stamps: the last one ends at (n-1)s + d(k-1); add output_padding, crop 2p."""
+    last = max(i * s + u * d for i in range(n) for u in range(k))
+    return last + 1 + op - 2 * p
+
+
+TRANSPOSE_GRID = [
+    (n, k, s, p, op, d)
+    for n, k, s, p, op, d in itertools.product((1, 2, 5, 8), (1, 2, 3, 5), (1, 2, 3), PADDINGS,
+                                              (0, 1, 2), DILATIONS)
+    if (op < s or op < d) and count_stamped_pixels(n, k, s, p, op, d) >= 1
+]
+
+
+@pytest.mark.parametrize("n,k,s,p,op,d", TRANSPOSE_GRID[::5])
+def test_conv_transpose_output_size_counts_the_stamped_pixels(n, k, s, p, op, d):
+    """The formula equals the width of the stamped canvas, cropped and output-padded."""
+    assert cnnviz.conv_transpose_output_size(
+        n, k, stride=s, padding=p, output_padding=op, dilation=d
+    ) == count_stamped_pixels(n, k, s, p, op, d)
+
+
+@pytest.mark.parametrize("n,k,s,p,op,d", TRANSPOSE_GRID[::23])
+def test_conv_transpose_output_size_matches_torch(n, k, s, p, op, d):
+    torch = pytest.importorskip("torch", reason="PyTorch is the optional reference")
+    out = torch.nn.functional.conv_transpose2d(
+        torch.zeros(1, 1, n, n), torch.zeros(1, 1, k, k), stride=s, padding=p,
+        output_padding=op, dilation=d,
+    )
+    assert out.shape[-1] == cnnviz.conv_transpose_output_size(
+        n, k, stride=s, padding=p, output_padding=op, dilation=d
+    )
+
+
+@pytest.mark.parametrize("n,k,s,p,d", CONV_GRID[::11])
+def test_conv_transpose_output_size_undoes_conv_output_size(n, k, s, p, d):
+    """A convolution maps n to m; the transposed one maps m back to n, with output_padding
+    the rows the strided convolution never visited."""
+    m = cnnviz.conv_output_size(n, k, stride=s, padding=p, dilation=d)
+    leftover = (n + 2 * p - d * (k - 1) - 1) % s
+    assert cnnviz.conv_transpose_output_size(
+        m, k, stride=s, padding=p, output_padding=leftover, dilation=d
+    ) == n
+
+
+@pytest.mark.parametrize("n,k,s,p,op,d", TRANSPOSE_GRID[::13])
+def test_explain_conv_transpose_output_size_ends_with_the_size(n, k, s, p, op, d):
+    text = cnnviz.explain_conv_transpose_output_size(
+        n, k, stride=s, padding=p, output_padding=op, dilation=d
+    )
+    lines = text.splitlines()
+    assert lines[1] == f"    = ({n} - 1)*{s} - 2*{p} + {d}*({k}-1) + {op} + 1"
+    assert lines[-1] == f"    = {count_stamped_pixels(n, k, s, p, op, d)}"
+
+
+@pytest.mark.parametrize("func", [cnnviz.conv_transpose_output_size,
+                                  cnnviz.explain_conv_transpose_output_size])
+@pytest.mark.parametrize("kwargs,error,match", [
+    (dict(stride=2, output_padding=2),
+     ValueError, r"output_padding must be smaller than stride or dilation; got output_padding 2 "
+                 r"with stride 2 and dilation 1"),
+    (dict(padding=3), ValueError, r"padding 3 crops away the whole output: \(n - 1\)s \+ d\(k - "
+                                  r"1\) \+ output_padding \+ 1 = 5, and 2\*padding = 6 leaves -1; "
+                                  r"use padding <= 2"),
+    (dict(output_padding=-1), ValueError, r"output_padding must be a non-negative integer; got -1"),
+    (dict(stride=0), ValueError, r"stride must be a positive integer; got 0"),
+    (dict(padding=1.0), TypeError, r"padding must be a non-negative integer; got 1.0"),
+])
+def test_conv_transpose_output_size_refusals(func, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        func(3, 3, **kwargs)

@@ -192,6 +192,148 @@ def test_command_rejects_bad_arguments(argv, message, capsys):
     assert pytest.importorskip("re").search(message, capsys.readouterr().err)
 
 
+# ------------------------------------------------------------- nothing lost (issue 9)
+TINY = ["--seed", "3", "--epochs", "1", "--train-size", "16", "--held-out-size", "8", "--quiet"]
+
+
+@pytest.fixture
+def shipped_files_kept():
+    """Fails the test, and puts the shipped weights back, if anything changed them."""
+    before = {path: path.read_bytes() for path in (WEIGHTS_PATH, RECORD_PATH)}
+    yield
+    changed = [path for path, data in before.items() if path.read_bytes() != data]
+    for path in changed:
+        path.write_bytes(before[path])
+    assert not changed, f"the shipped files were overwritten: {changed}"
+
+
+def test_command_writes_into_the_working_folder_by_default(tmp_path, monkeypatch, shipped_files_kept):
+    """With no --out the weights and record go to the working folder, not into the package."""
+    monkeypatch.chdir(tmp_path)
+    assert main(TINY) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shapes_cnn.json", "shapes_cnn.npz"]
+
+
+def test_command_refuses_to_write_into_the_package_without_overwrite(monkeypatch, capsys,
+                                                                     shipped_files_kept):
+    """--out pointing at the shipped weights stops with a usage error before training."""
+    import cnnviz.train as command
+
+    monkeypatch.setattr(command, "train_shapes_cnn", lambda **kw: pytest.fail("trained anyway"))
+    with pytest.raises(SystemExit):
+        main([*TINY, "--out", str(WEIGHTS_PATH)])
+    assert "is inside the cnnviz package, whose shipped weights it would replace; pass " \
+           "--overwrite" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("existing", ["tiny.npz", "tiny.json"])
+def test_command_never_replaces_a_file_unless_told(tmp_path, capsys, existing):
+    """An existing weights file or record beside --out is kept, unless --overwrite is given."""
+    (tmp_path / existing).write_text("keep me")
+    out = str(tmp_path / "tiny.npz")
+    with pytest.raises(SystemExit):
+        main([*TINY, "--out", out])
+    assert f"{str(tmp_path / existing)!r} exists already; pass --overwrite" in capsys.readouterr().err
+    assert (tmp_path / existing).read_text() == "keep me"
+    assert main([*TINY, "--out", out, "--overwrite"]) == 0
+    with np.load(out) as weights:
+        digest = weights_digest(dict(weights))
+    assert json.loads((tmp_path / "tiny.json").read_text())["weights_sha256"] == digest
+
+
+@pytest.mark.parametrize("stop_in", ["weights", "record"])
+def test_an_interrupted_save_leaves_whole_files(tmp_path, monkeypatch, stop_in):
+    """Interrupted part-way through writing either file, save_weights leaves the old file
+    whole (no half-written zip, no temporary file), and a mismatch is detectable."""
+    import cnnviz.train as command
+
+    out = tmp_path / "net.npz"
+    net = shapes_cnn(pretrained=False).initialize(seed=0)
+    command.save_weights(net, {"weights_sha256": weights_digest(net.parameters())}, out)
+    old = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    newer = shapes_cnn(pretrained=False).initialize(seed=1)
+    real_savez = np.savez_compressed
+
+    def interrupted(handle, **arrays):
+        if stop_in == "weights":
+            real_savez(handle, **dict(list(arrays.items())[:2]))  # 2 of 6 arrays, then Ctrl-C
+            raise KeyboardInterrupt
+        real_savez(handle, **arrays)
+
+    monkeypatch.setattr(command.np, "savez_compressed", interrupted)
+    if stop_in == "record":
+        real_write = command._write_atomically
+
+        def stop_at_the_record(path, write):
+            if path.suffix == ".json":
+                raise KeyboardInterrupt
+            real_write(path, write)
+
+        monkeypatch.setattr(command, "_write_atomically", stop_at_the_record)
+    with pytest.raises(KeyboardInterrupt):
+        command.save_weights(newer, {"weights_sha256": weights_digest(newer.parameters())}, out)
+    now = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert set(now) == {"net.npz", "net.json"}                      # no temporary file left
+    assert now["net.json"] == old["net.json"]
+    if stop_in == "weights":
+        assert now["net.npz"] == old["net.npz"]
+    else:  # new weights beside the old record: the digest tells
+        with np.load(out) as weights:
+            assert weights_digest(dict(weights)) != json.loads(now["net.json"])["weights_sha256"]
+
+
+@pytest.fixture
+def shipped_copy(tmp_path, monkeypatch):
+    """The shipped weights and record copied to tmp_path, and shapes_cnn pointed at them."""
+    import cnnviz.pretrained as pretrained
+
+    weights, record = tmp_path / "shapes_cnn.npz", tmp_path / "shapes_cnn.json"
+    weights.write_bytes(WEIGHTS_PATH.read_bytes())
+    record.write_bytes(RECORD_PATH.read_bytes())
+    monkeypatch.setattr(pretrained, "WEIGHTS_PATH", weights)
+    monkeypatch.setattr(pretrained, "RECORD_PATH", record)
+    return weights, record
+
+
+def _two_of_six(weights):
+    with np.load(weights) as saved:
+        arrays = dict(list(dict(saved).items())[:2])
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def _one_weight_changed(weights):
+    with np.load(weights) as saved:
+        arrays = dict(saved)
+    arrays["Dense-8.bias"] = arrays["Dense-8.bias"] + np.float32(0.5)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("damage, which, message", [
+    (lambda w, r: w.write_bytes(w.read_bytes()[:765]), "weights",
+     r"the weights file .*shapes_cnn\.npz is damaged: it cannot be read"),
+    (lambda w, r: w.write_bytes(_two_of_six(w)), "weights",
+     r"the weights file .*shapes_cnn\.npz is damaged or does not belong to its record"),
+    (lambda w, r: w.write_bytes(_one_weight_changed(w)), "weights",
+     r"the weights file .*shapes_cnn\.npz is damaged or does not belong to its record"),
+    (lambda w, r: r.write_text(r.read_text()[:100]), "record",
+     r"the record .*shapes_cnn\.json of the weights is damaged"),
+    (lambda w, r: r.unlink(), "record", r"the record .*shapes_cnn\.json of the weights is missing"),
+])
+def test_damaged_weights_or_record_are_named_on_loading(shipped_copy, damage, which, message):
+    """shapes_cnn() checks weights_sha256 on loading and says which file is damaged."""
+    weights, record = shipped_copy
+    assert shapes_cnn().num_params == 4388                # the intact copy loads
+    damage(weights, record)
+    with pytest.raises(ValueError, match=message) as caught:
+        shapes_cnn()
+    named = weights if which == "weights" else record
+    assert str(named) in str(caught.value) and "--overwrite" in str(caught.value)
+
+
 # ---------------------------------------------------------------------- shipped weights
 def test_shipped_weights_are_small_and_match_their_record():
     """The .npz is at most 200 KB, and its digest and architecture are the ones recorded."""
@@ -231,3 +373,52 @@ def test_untrained_network_has_no_weights():
     assert net.summary(INPUT_SHAPE).total_params == 4388
     with pytest.raises(TypeError, match=r"pretrained must be True or False; got 'yes'"):
         shapes_cnn(pretrained="yes")
+
+
+# ------------------------------------------------------------------------- calibration
+def test_shipped_network_is_accurate_and_calibrated_on_its_held_out_images():
+    """On the record's 1,000 held-out images: accuracy >= 97% and 15-bin ECE <= 0.03, as recorded."""
+    from cnnviz.calibration import expected_calibration_error
+
+    record = training_record()
+    held = record["held_out"]
+    images, labels, _ = make_shapes(held["size"], seed=held["seed"], size=INPUT_SHAPE[-1])
+    probs = shapes_cnn().forward(images)
+    accuracy = float(np.mean(probs.argmax(axis=1) == labels))
+    ece = expected_calibration_error(probs, labels, n_bins=15)
+    assert held["size"] == 1000
+    assert accuracy == held["accuracy"] and accuracy >= 0.97
+    assert ece == pytest.approx(held["ece_15_bins"], abs=1e-5) and ece <= 0.03
+    assert record["calibration"]["fit_on"] == f"make_shapes(1000, seed={record['seed'] + 2})"
+    assert held["seed"] != record["seed"] + 2          # the temperature never saw the judging images
+
+
+def test_calibrate_temperature_keeps_every_prediction_and_folds_t_into_the_dense_layer():
+    """Dividing the last Dense layer by T divides the logits by T: same argmax, new confidence."""
+    from cnnviz.calibration import fit_temperature
+    from cnnviz.train import calibrate_temperature
+
+    x, y, _ = make_shapes(96, seed=5, size=16)
+    net = small_cnn().initialize(seed=1)
+    train(net, x, y, epochs=2, batch_size=16, seed=0)
+    body = type(net)(net.layers[:-1])
+    before = body.forward(x)
+    t = calibrate_temperature(net, x, y)
+    assert t == pytest.approx(fit_temperature(before, y))
+    np.testing.assert_allclose(body.forward(x), before / t, rtol=1e-4, atol=1e-4)
+    assert np.array_equal(net.forward(x).argmax(axis=1), before.argmax(axis=1))
+    assert all(p.dtype == np.float32 for p in net.parameters().values())
+
+
+def test_record_is_built_from_the_arguments_used():
+    """label_smoothing and calibration_size show up in the record as given; 0 skips calibration."""
+    _, plain = train_shapes_cnn(seed=0, epochs=1, train_size=32, held_out_size=16,
+                                label_smoothing=0.0, calibration_size=0)
+    _, smooth = train_shapes_cnn(seed=1, epochs=1, train_size=32, held_out_size=16,
+                                 label_smoothing=0.1, calibration_size=24)
+    assert plain["label_smoothing"] == 0.0 and plain["calibration"] == {"method": "none"}
+    assert plain["held_out"]["ece_15_bins"] == plain["held_out"]["ece_15_bins_before_calibration"]
+    assert "label smoothing" not in plain["loss"]
+    assert smooth["label_smoothing"] == 0.1 and "label smoothing 0.1" in smooth["loss"]
+    assert smooth["calibration"]["fit_on"] == "make_shapes(24, seed=3)"
+    assert smooth["calibration"]["temperature"] > 0

@@ -34,6 +34,12 @@ PAIR_FUNCTIONS = {
     "MaxPool2d": lambda **kw: MaxPool2d(**{"kernel_size": 2, **kw}),
     "AvgPool2d": lambda **kw: AvgPool2d(**{"kernel_size": 2, **kw}),
     "conv2d_params": lambda **kw: cnnviz.conv2d_params(3, 4, **{"kernel_size": 3, **kw}),
+    "correlate2d-fft": lambda **kw: cnnviz.correlate2d(IMAGE, KERNEL, method="fft", **kw),
+    "conv_transpose2d": lambda **kw: cnnviz.conv_transpose2d(X, np.ones((3, 2, 3, 3)), **kw),
+    "conv_transpose2d_naive": lambda **kw: cnnviz.conv_transpose2d_naive(
+        X, np.ones((3, 2, 3, 3)), **kw),
+    "ConvTranspose2d": lambda **kw: cnnviz.ConvTranspose2d(3, 2, **{"kernel_size": 3, **kw}),
+    "conv2d_matrix": lambda **kw: cnnviz.conv2d_matrix(X.shape, W, **kw),
 }
 # ... and those that take one dimension at a time.
 SCALAR_FUNCTIONS = {
@@ -42,19 +48,30 @@ SCALAR_FUNCTIONS = {
     "explain_output_size": lambda **kw: cnnviz.explain_output_size(
         **{"size": 8, "kernel_size": 3, **kw}),
     "same_padding": lambda **kw: cnnviz.same_padding(**{"kernel_size": 3, **kw}),
+    "conv_transpose_output_size": lambda **kw: cnnviz.conv_transpose_output_size(
+        **{"size": 8, "kernel_size": 3, **kw}),
+    "explain_conv_transpose_output_size": lambda **kw: cnnviz.explain_conv_transpose_output_size(
+        **{"size": 8, "kernel_size": 3, **kw}),
+    "conv1d": lambda **kw: cnnviz.conv1d(np.ones((3, 8)), np.ones((4, 3, 3)), **kw),
 }
+NEW_2D = ["correlate2d-fft", "conv_transpose2d", "conv_transpose2d_naive", "ConvTranspose2d",
+          "conv2d_matrix"]
+NEW_SIZES = ["conv_transpose_output_size", "explain_conv_transpose_output_size"]
 TAKES = {
     "stride": ["conv2d", "conv2d_naive", "correlate2d", "convolve2d", "max_pool2d", "avg_pool2d",
                "Conv2d", "MaxPool2d", "AvgPool2d",
-               "conv_output_size", "pool_output_size", "explain_output_size"],
+               "conv_output_size", "pool_output_size", "explain_output_size",
+               *NEW_2D, *NEW_SIZES, "conv1d"],
     "dilation": ["conv2d", "conv2d_naive", "correlate2d", "convolve2d", "Conv2d",
-                 "conv_output_size", "explain_output_size", "same_padding"],
+                 "conv_output_size", "explain_output_size", "same_padding",
+                 *NEW_2D, *NEW_SIZES, "conv1d"],
     "kernel_size": ["max_pool2d", "avg_pool2d", "Conv2d", "MaxPool2d", "AvgPool2d",
                     "conv2d_params", "conv_output_size", "pool_output_size",
-                    "explain_output_size", "same_padding"],
+                    "explain_output_size", "same_padding", "ConvTranspose2d", *NEW_SIZES],
     "padding": ["conv2d", "conv2d_naive", "correlate2d", "convolve2d", "max_pool2d",
                 "avg_pool2d", "pad2d", "Conv2d", "MaxPool2d", "AvgPool2d",
-                "conv_output_size", "pool_output_size", "explain_output_size"],
+                "conv_output_size", "pool_output_size", "explain_output_size",
+                *NEW_2D, *NEW_SIZES],
 }
 
 
@@ -506,3 +523,173 @@ def test_grouped_weight_of_the_wrong_depth_is_explained(name):
     with pytest.raises(ValueError, match=r"weight has depth 4 .* 4 channels in groups=2: each "
                                          r"filter must span in_channels // groups = 2 channels"):
         GROUPED[name](2, np.ones((6, 4, 3, 3)))
+# ------------------------------------------------------- requests too large for memory
+def _requests():
+    from cnnviz import datasets, filters, images, pooling
+    from cnnviz.convolution import col2im, conv2d_backward, conv2d_backward_naive, im2col
+    from cnnviz.explorers.sizes import window_coverage
+
+    x, w = np.ones((1, 8, 8)), np.ones((1, 1, 3, 3))
+    small_png = b"\x89PNG\r\n\x1a\n"  # never opened: the size is refused first
+    return {
+        "gaussian(30001)": (lambda: filters.gaussian(30001, 1.0), r"gaussian\(30001\)"),
+        "box_blur(30001)": (lambda: filters.box_blur(30001), r"box_blur\(30001\) would need 6\.7 GiB"),
+        "median_filter size 101": (lambda: filters.median_filter(np.zeros((256, 256)), 101),
+                                   r"median_filter with size 101 on a 256x256 image would need 10\.0 GiB"),
+        "conv2d padding 20000": (lambda: cnnviz.conv2d(x, w, padding=20000),
+                                 r"conv2d of a 1x8x8 input with a 3x3 kernel and padding 20000"),
+        "conv2d padding 10**6": (lambda: cnnviz.conv2d(x, w, padding=10**6), r"TiB of memory"),
+        "conv2d_naive": (lambda: cnnviz.conv2d_naive(x, w, padding=20000), r"conv2d_naive of a"),
+        "conv2d_backward": (lambda: conv2d_backward(x, w, np.ones((1, 40006, 1)), padding=20000),
+                            r"conv2d_backward of a"),
+        "conv2d_backward_naive": (lambda: conv2d_backward_naive(x, w, np.ones((1, 1, 1)),
+                                                                padding=20000),
+                                  r"conv2d_backward_naive of a"),
+        "correlate2d": (lambda: cnnviz.correlate2d(np.ones((8, 8)), np.ones((3, 3)), padding=20000,
+                                                   pad_mode="replicate"), r"correlate2d of a 8x8"),
+        "convolve2d": (lambda: cnnviz.convolve2d([[1.0]], [[1.0]], padding=(20000, 20000)),
+                       r"correlate2d of a 1x1 input"),
+        "pad2d": (lambda: cnnviz.pad2d(np.ones((8, 8)), 20000), r"pad2d of a 8x8 input with padding 20000"),
+        "im2col": (lambda: im2col(np.ones((1, 1, 1000, 1000)), (100, 100)), r"im2col of a"),
+        "col2im": (lambda: col2im(np.ones((1, 1, 1)), (1, 1, 10**6, 10**6), (1, 1), stride=10**6),
+                   r"col2im onto input_shape \(1, 1, 1000000, 1000000\)"),
+        "avg_pool2d": (lambda: pooling.avg_pool2d(np.ones((1, 4, 4)), 40001, padding=20000),
+                       r"avg_pool2d of a 1x4x4 input with kernel_size \(40001, 40001\)"),
+        # 36 million windows: their winners' taps, masks and indices pass the limit
+        "max_pool2d indices": (lambda: pooling.max_pool2d(np.broadcast_to(1.0, (1, 6000, 6000)), 2,
+                                                          stride=1, return_indices=True),
+                               r"max_pool2d of a 1x6000x6000"),
+        "max_pool2d_backward": (lambda: pooling.max_pool2d_backward(
+            np.broadcast_to(1.0, (1, 6000, 6000)), np.broadcast_to(1.0, (1, 5999, 5999)), 2,
+            stride=1), r"max_pool2d_backward of a 1x6000x6000"),
+        "avg_pool2d_backward": (lambda: pooling.avg_pool2d_backward(
+            np.broadcast_to(1.0, (1, 9000, 9000)), np.broadcast_to(1.0, (1, 4500, 4500)), 2),
+            r"avg_pool2d_backward of a 1x9000x9000"),
+        "checkerboard": (lambda: images.checkerboard(10**5), r"checkerboard\(size=100000\)"),
+        "step_edge": (lambda: images.step_edge(10**5), r"step_edge\(size=100000\)"),
+        "shapes": (lambda: images.shapes(10**5), r"shapes\(100000\)"),
+        "make_shapes(10**9)": (lambda: datasets.make_shapes(10**9),
+                               r"make_shapes\(1,000,000,000, size=28\) would need 8\.6 TiB"),
+        "make_shapes size 20000": (lambda: datasets.make_shapes(1, size=20000), r"make_shapes\(1, size=20000\)"),
+        "draw_shape": (lambda: datasets.draw_shape("circle", size=20000), r"draw_shape\(size=20000\)"),
+        "window_coverage": (lambda: window_coverage(10**5, 3), r"window_coverage\(100000, 3"),
+        "load_image size": (lambda: images.load_image(small_png, size=(40000, 40000)),
+                            r"size=\(40000, 40000\)"),
+        "load_sample size": (lambda: images.load_sample(size=30000), r"size=\(30000, 30000\)"),
+    }
+
+
+REQUESTS = _requests()
+
+
+@pytest.mark.parametrize("name", list(REQUESTS))
+def test_request_too_large_for_memory_is_refused_before_allocating(name):
+    """A request that would need more than MEMORY_LIMIT raises ValueError naming the size it
+    needs and the limit, having allocated almost nothing (no MemoryError, no killed kernel)."""
+    import tracemalloc
+
+    run, message = REQUESTS[name]
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=message) as caught:
+            run()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert re.search(r"would need [\d.]+ [GT]iB of memory; the limit is 1\.0 GiB "
+                     r"\(cnnviz\._validate\.MEMORY_LIMIT\)", str(caught.value))
+    assert peak < 50 * 2**20, f"{name} allocated {peak / 2**20:.0f} MiB before refusing"
+
+
+def _measured():
+    from cnnviz import datasets, filters, images
+    from cnnviz.convolution import conv2d_backward
+
+    # The inputs exist before the measurement starts: only the call's own memory counts.
+    batch, weight, grad = np.ones((2, 3, 40, 40)), np.ones((8, 3, 5, 5)), np.ones((2, 8, 42, 42))
+    photo, maps, small = np.ones((300, 300)), np.ones((4, 300, 300)), np.ones((4, 100, 100))
+    return {
+        "conv2d": lambda: cnnviz.conv2d(batch, weight, padding=3),
+        "conv2d_backward": lambda: conv2d_backward(batch, weight, grad, padding=3),
+        "correlate2d": lambda: cnnviz.correlate2d(photo, np.ones((9, 9)), padding=4,
+                                                  pad_mode="reflect"),
+        "avg_pool2d": lambda: cnnviz.avg_pool2d(maps, 3, stride=1, padding=1),
+        "max_pool2d": lambda: cnnviz.max_pool2d(small, 3, stride=1, return_indices=True),
+        "median_filter": lambda: filters.median_filter(photo[:200, :200], 7),
+        "make_shapes": lambda: datasets.make_shapes(200, size=64),
+        "checkerboard": lambda: images.checkerboard(1000),
+        "shapes": lambda: images.shapes(1000),
+    }
+
+
+MEASURED = _measured()
+
+
+@pytest.mark.parametrize("name", list(MEASURED))
+def test_memory_estimate_covers_what_is_really_allocated(name, monkeypatch):
+    """The estimate is honest: a limit just below it refuses the request, and the request,
+    run under no limit, never allocates more than the estimate (nor a small fraction of it)."""
+    import tracemalloc
+
+    from cnnviz import _validate
+
+    run = MEASURED[name]
+    asked = []
+    check = _validate.check_memory
+
+    def record(n_elements, itemsize, what, *, limit=None):
+        asked.append(int(n_elements) * int(itemsize))
+        return check(n_elements, itemsize, what, limit=limit)
+
+    for module in ("convolution", "pooling", "filters", "datasets", "images"):
+        monkeypatch.setattr(f"cnnviz.{module}.check_memory", record)
+    tracemalloc.start()
+    try:
+        run()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    estimate = max(asked)
+    assert estimate >= 0.9 * peak, f"{name}: estimated {estimate:,} bytes, used {peak:,}"
+    assert estimate <= 8 * peak, f"{name}: estimated {estimate:,} bytes, used only {peak:,}"
+    monkeypatch.setattr(_validate, "MEMORY_LIMIT", estimate - 1)
+    with pytest.raises(ValueError, match="would need"):
+        run()
+
+
+@pytest.mark.parametrize("run, param", [
+    (lambda: cnnviz.filters.gaussian(3, 1e300), "sigma"),
+    (lambda: cnnviz.filters.gaussian(3, 1e-300), "sigma"),
+    (lambda: cnnviz.filters.bilateral_filter(np.ones((8, 8)), 3, 1.0, 1e-300), "sigma_range"),
+    (lambda: cnnviz.filters.bilateral_filter(np.ones((8, 8)), 3, 1e300, 0.1), "sigma_space"),
+    (lambda: cnnviz.filters.bilateral_filter(np.ones((8, 8)), 3, 1e-300, 0.1), "sigma_space"),
+])
+def test_sigma_that_would_overflow_is_refused(run, param):
+    """A sigma whose square overflows or rounds to zero is a ValueError naming it and the
+    range, not an OverflowError, a ZeroDivisionError or a NaN kernel."""
+    with pytest.raises(ValueError, match=rf"^{param} must be a number from 1e-15 to 1e\+15; got "):
+        run()
+
+
+def test_sigma_at_the_ends_of_its_range_still_computes():
+    """At the limits the formulas still hold: a tiny sigma gives the identity, a huge one the
+    box; a tiny sigma_range leaves every pixel alone, a huge one is a plain Gaussian blur."""
+    from cnnviz.filters import BOX_BLUR, IDENTITY, bilateral_filter, gaussian
+
+    np.testing.assert_allclose(gaussian(3, 1e-15), IDENTITY)
+    np.testing.assert_allclose(gaussian(3, 1e15), BOX_BLUR)
+    image = np.random.default_rng(31).random((12, 10))
+    np.testing.assert_allclose(bilateral_filter(image, 5, 1.5, 1e-15), image)
+    blurred = cnnviz.correlate2d(image, gaussian(5, 1.5), padding="same", pad_mode="reflect")
+    np.testing.assert_allclose(bilateral_filter(image, 5, 1.5, 1e15), blurred, atol=1e-12)
+
+
+@pytest.mark.parametrize("fn,param,run", ARRAY_ARGUMENTS, ids=ARRAY_IDS)
+def test_deeply_nested_list_is_described_without_recursing(fn, param, run):
+    """A list nested 100,000 deep is refused with the parameter's name; describing it in
+    the message cannot raise RecursionError."""
+    deep = [1.0]
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(TypeError, match=rf"{param} must be a numeric array; got \[\[\[\["):
+        run(deep)

@@ -11,8 +11,28 @@ from ..convolution import conv2d
 from ..params import conv2d_params
 from ..shapes import conv_output_size
 
+#: the cases of exercises 1 and 2, stated in words in the notebook
+OUTPUT_SHAPE_CASE = dict(in_shape=(3, 64, 64), filters=10, kernel_size=5)
+LAYER_PARAMS_CASE = dict(in_channels=32, out_channels=64, kernel_size=3)
 
-def output_shape(answer, in_shape=(3, 64, 64), filters=10, kernel_size=5):
+
+def _expected_shape(in_shape, filters, kernel_size):
+    _, height, width = in_shape
+    return (filters, conv_output_size(height, kernel_size), conv_output_size(width, kernel_size))
+
+
+#: Exercises whose answer is a value: check-function name -> the expected value.
+ANSWERS = {
+    "output_shape": lambda: _expected_shape(**OUTPUT_SHAPE_CASE),
+    "layer_params": lambda: conv2d_params(**LAYER_PARAMS_CASE),
+    "swap_red_blue": lambda: np.eye(3)[::-1].reshape(3, 3, 1, 1),
+}
+#: Exercises where the learner writes a function, checked against cnnviz on cases.
+CODE_EXERCISES = ("one_filter_conv",)
+
+
+def output_shape(answer, in_shape=OUTPUT_SHAPE_CASE["in_shape"], filters=OUTPUT_SHAPE_CASE["filters"],
+                 kernel_size=OUTPUT_SHAPE_CASE["kernel_size"]):
     """The ``(C_out, H', W')`` shape of a convolution layer's output (stride 1, no padding).
 
     >>> output_shape((10, 60, 60))
@@ -32,7 +52,7 @@ def output_shape(answer, in_shape=(3, 64, 64), filters=10, kernel_size=5):
               "this cell again.")
         return
     channels, height, width = in_shape
-    expected = (filters, conv_output_size(height, kernel_size), conv_output_size(width, kernel_size))
+    expected = _expected_shape(in_shape, filters, kernel_size)
     setting = f"{tuple(in_shape)}, {filters} filters of shape ({channels}, {kernel_size}, {kernel_size})"
     ok_type = isinstance(answer, (tuple, list, np.ndarray)) and len(answer) == 3 and all(
         isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in answer)
@@ -52,7 +72,8 @@ def output_shape(answer, in_shape=(3, 64, 64), filters=10, kernel_size=5):
     print(f"Correct: {what} is {expected}.")
 
 
-def layer_params(answer, in_channels=32, out_channels=64, kernel_size=3):
+def layer_params(answer, in_channels=LAYER_PARAMS_CASE["in_channels"],
+                 out_channels=LAYER_PARAMS_CASE["out_channels"], kernel_size=LAYER_PARAMS_CASE["kernel_size"]):
     """Learnable parameters (weights and biases) of a convolution layer.
 
     >>> layer_params(18496)

@@ -4,95 +4,94 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import CheckError, not_tried, check_number
-from ..datasets import CLASS_NAMES
-from ..pretrained import INPUT_SHAPE, shapes_cnn
+from ..checks import _fail, check_function, function_tried, not_tried
+from ..layers import Sequential
+from ..losses import softmax
+from ..pretrained import shapes_cnn
+
+#: the case of exercises 1 and 2: the same layers on bigger grey images
+BIG_INPUT = (1, 36, 36)
 
 
-def _fail(what, expected, got, hint=""):
-    lines = [f"Not quite: {what}" + (f" ({hint})" if hint else ""),
-             f"  expected: {expected}", f"  got:      {got}"]
-    raise CheckError("\n".join(lines))
-
-
-def shape_after(answer, layer=6):
-    """The output shape of layer ``layer`` (1-based) of the shapes network, for one image.
-
-    >>> shape_after((16, 7, 7))
-    Correct: the output of layer 6, MaxPool2d-6, has shape (16, 7, 7).
-    >>> shape_after((1, 16, 7, 7))
-    Traceback (most recent call last):
-    ...
-    cnnviz.checks.CheckError: Not quite: the shape after layer 6, MaxPool2d-6 (leave out the batch axis: shapes here are for one image)
-      expected: (16, 7, 7)
-      got:      (1, 16, 7, 7)
-    """
+def _flatten_length(input_shape=BIG_INPUT):
     net = shapes_cnn(pretrained=False)          # shapes need no weights
-    name = net.layer_names()[layer - 1]
-    expected = net.output_shapes(INPUT_SHAPE)[layer - 1]
-    what = f"the shape after layer {layer}, {name}"
-    if not_tried(answer, "a tuple such as (8, 28, 28)"):
+    upto_flatten = Sequential(net.layers[:7])
+    return int(upto_flatten.output_shapes(input_shape)[-1][0])
+
+
+def _dense_params(input_shape=BIG_INPUT):
+    dense = shapes_cnn(pretrained=False)[7]
+    return (_flatten_length(input_shape) + 1) * dense.out_features
+
+
+#: Exercises whose answer is a value: check-function name -> the expected value.
+ANSWERS = {
+    "flatten_length": lambda: _flatten_length(),
+    "dense_params": lambda: _dense_params(),
+}
+#: Exercises where the learner writes a function, checked against cnnviz on cases.
+CODE_EXERCISES = ("tempered_softmax",)
+
+
+def _check_int(answer, expected, *, what, inputs):
+    if not_tried(answer, "a whole number"):
         return
     try:
-        got = tuple(int(v) for v in np.atleast_1d(answer))
+        ok = float(answer) == expected
     except (TypeError, ValueError):
-        _fail(what, expected, repr(answer), "give the shape as a tuple of whole numbers")
-    if got != expected:
-        hint = ""
-        if got == (1, *expected):
-            hint = "leave out the batch axis: shapes here are for one image"
-        elif len(got) == 3 and len(expected) == 3 and got[0] == expected[0]:
-            hint = "right number of channels; check what padding and pooling do to the size"
-        _fail(what, expected, got, hint)
-    print(f"Correct: the output of layer {layer}, {name}, has shape {expected}.")
-
-
-def first_conv_params(answer):
-    """The number of parameters (weights and biases) of the network's first conv layer.
-
-    >>> first_conv_params(80)
-    Correct: the number of parameters of Conv2d(1, 8, kernel_size=3, padding=1) is 80.
-    >>> first_conv_params(72)
-    Traceback (most recent call last):
-    ...
-    cnnviz.checks.CheckError: Not quite: the weights are right; each of the 8 filters also has a bias
-      expected: 80
-      got:      72
-    """
-    conv = shapes_cnn(pretrained=False)[0]
-    weights = conv.out_channels * conv.in_channels * conv.kernel_size[0] * conv.kernel_size[1]
-    if answer is not ... and isinstance(answer, (int, np.integer)) and answer == weights:
-        _fail(f"the weights are right; each of the {conv.out_channels} filters also has a bias",
-              conv.num_params, answer)
-    check_number(answer, conv.num_params, what=f"the number of parameters of {conv!r}")
-
-
-def top_class(answer, image):
-    """The class the trained network gives the highest probability for ``image``.
-
-    ``answer`` is a class name ("circle", "square", "triangle" or "cross") or its index.
-
-    >>> from cnnviz.datasets import draw_shape
-    >>> top_class("triangle", draw_shape("triangle"))
-    Correct: the network's most probable class is 'triangle' (index 2), with probability 0.999.
-    >>> top_class("circle", draw_shape("triangle"))
-    Traceback (most recent call last):
-    ...
-    cnnviz.checks.CheckError: Not quite: the most probable class (compute probs = net.forward(image) and look for the largest)
-      expected: 'triangle'
-      got:      'circle'
-    """
-    probs = shapes_cnn().forward(np.asarray(image, dtype=np.float32).reshape(INPUT_SHAPE))
-    best = int(np.argmax(probs))
-    expected = CLASS_NAMES[best]
-    if not_tried(answer, "a class name such as 'circle'"):
-        return
-    if isinstance(answer, (int, np.integer)) and not isinstance(answer, bool):
-        ok = int(answer) == best
-    else:
-        ok = isinstance(answer, str) and answer.strip().lower() == expected
+        ok = False
     if not ok:
-        _fail("the most probable class", repr(expected), repr(answer),
-              "compute probs = net.forward(image) and look for the largest")
-    print(f"Correct: the network's most probable class is {expected!r} (index {best}), "
-          f"with probability {probs[best]:.3f}.")
+        _fail(what, expected, answer, inputs)
+    print(f"Correct: {what} is {expected:,}.")
+
+
+def flatten_length(answer):
+    """How many numbers Flatten-7 passes on when the network's layers get a 36x36 image.
+
+    >>> flatten_length(16 * 9 * 9)
+    Correct: the length of Flatten-7's output for a (1, 36, 36) input is 1,296.
+    >>> flatten_length(16 * 7 * 7)
+    Traceback (most recent call last):
+    ...
+    cnnviz.checks.CheckError: Not quite: the length of Flatten-7's output for a (1, 36, 36) input
+      input:    16 channels; padding=1 keeps each conv's size, each 2x2 pool halves it: 36 -> 18 -> 9
+      expected: 1296
+      got:      784
+    """
+    _check_int(answer, _flatten_length(), what=f"the length of Flatten-7's output for a {BIG_INPUT} input",
+               inputs="16 channels; padding=1 keeps each conv's size, each 2x2 pool halves it: "
+                      "36 -> 18 -> 9")
+
+
+def dense_params(answer):
+    """Parameters of the Dense layer that would follow Flatten-7 on 36x36 images (4 classes).
+
+    >>> dense_params(4 * 1296 + 4)
+    Correct: the parameters of Dense(1296, 4) is 5,188.
+    """
+    n = _flatten_length()
+    _check_int(answer, _dense_params(), what=f"the parameters of Dense({n}, 4)",
+               inputs=f"{n} inputs, 4 classes: one weight per input and class, one bias per class")
+
+
+def _tempered(scores, t):
+    return softmax(np.asarray(scores, dtype=float) / t)
+
+
+def tempered_softmax(func):
+    """A learner's ``func(scores, t)``: the probabilities ``softmax(scores / t)``.
+
+    >>> tempered_softmax(lambda z, t: np.exp(np.asarray(z) / t) / np.exp(np.asarray(z) / t).sum())
+    Correct: your softmax with a temperature agrees with cnnviz on 4 cases.
+    >>> tempered_softmax(lambda z, t: None)
+    Not tried yet: your function returns None. Write its body (and `return` the result), then run this cell again.
+    """
+    cases = [
+        (np.array([2.0, 1.0, 0.0, -1.0]), 1.0),
+        (np.array([2.0, 1.0, 0.0, -1.0]), 4.0),
+        (np.array([3.0, -2.0, 0.5, 0.5]), 0.25),
+        (np.array([0.0, 0.0, 0.0, 0.0]), 2.0),
+    ]
+    if not function_tried(func, *cases[0]):
+        return
+    check_function(func, _tempered, cases, what="your softmax with a temperature")

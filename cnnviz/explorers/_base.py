@@ -125,8 +125,12 @@ class Explorer:
         self.timings = []
         self.png = b""
         self.origin = None  # set by a catalogued factory: which one, from which inputs
+        # parse_math=False: a message quoting a file name such as "price_$5_$6.png" is
+        # text, not matplotlib mathtext (which would fail to parse and break every redraw).
+        # The lines are wrapped by _show_message: matplotlib's own wrap=True measures the
+        # lines as mathtext whatever parse_math says.
         self._message_text = fig.text(
-            0.5, 0.5, "", ha="center", va="center", fontsize=12, wrap=True, parse_math=False,
+            0.5, 0.5, "", ha="center", va="center", fontsize=12, parse_math=False,
             bbox=dict(boxstyle="round,pad=0.8", fc="#fff8e1", ec="#b26a00"), zorder=10,
         )
         self._message_text.set_visible(False)
@@ -243,7 +247,7 @@ class Explorer:
 
     def _record(self, err, what):
         self.last_error = err
-        self.message = f"{what}: {type(err).__name__}: {err}"
+        self.message = f"{what}: {err}"
 
     def _show_message(self, message):
         """Hide the visible axes behind an explanation, or bring back exactly those axes."""

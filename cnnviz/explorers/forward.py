@@ -30,11 +30,14 @@ import numpy as np
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from .._validate import as_array, boolean, positive_int
+from .._validate import _show, as_array, boolean, positive_int
 from ..datasets import CLASS_NAMES, make_shapes
-from ..images import MAX_PIXELS, load_image
+from ..images import (UPLOAD_MAX_PIXELS, CompressionBombError, DamagedImageError,
+                      ImageError, NonFiniteImageError, NotAnImageError, TooManyPixelsError,
+                      UnsupportedFormatError, load_image)
 from ..layers import Conv2d, Dense, Flatten, MaxPool2d, ReLU, Softmax
-from ._base import DIVERGING, GREY, Explorer, font, new_figure, symmetric_limits
+from ..losses import softmax
+from ._base import DIVERGING, GREY, Explorer, font, new_figure, render_png, symmetric_limits
 
 #: seed of the explorer's sample images: neither the training set (seed 0) nor the
 #: recorded held-out set (seed 1)
@@ -68,6 +71,30 @@ LAYER_NOTES = {
     Softmax: "The scores become probabilities: exponentiate, then divide by the sum, so they "
              "are positive and add up to 1.",
 }
+#: the temperature slider's range: softmax(scores / T)
+TEMPERATURES = (0.25, 4.0)
+
+
+def percent(p, digits=1):
+    """A probability as a percentage that never rounds to a certainty it is not.
+
+    A softmax is never exactly 0 or 1 (every exponential is positive); a float that
+    shows 1.0 has only run out of digits. So 1.0 prints as "> 99.9%" and 0.0 as
+    "< 0.1%", like every value that rounds to them.
+
+    >>> percent(0.98765), percent(0.99996), percent(1.0), percent(0.00001), percent(0.0)
+    ('98.8%', '> 99.9%', '> 99.9%', '< 0.1%', '< 0.1%')
+    >>> percent(0.996, digits=0), percent(0.5, digits=0)
+    ('> 99%', '50%')
+    """
+    p = min(max(float(p), 0.0), 1.0)
+    text = f"{p:.{digits}%}"
+    step = 10.0 ** -digits
+    if float(text[:-1]) >= 100.0:
+        return f"> {100 - step:.{digits}f}%"
+    if float(text[:-1]) <= 0.0:
+        return f"< {step:.{digits}f}%"
+    return text
 
 
 # ----------------------------------------------------------------------- the state
@@ -89,6 +116,7 @@ class ForwardState:
     label: int | None          # the true class, when known
     inverted: bool             # the picture was inverted before the pass
     invert: bool = True        # bright pictures were to be inverted (the checkbox)
+    temperature: float = 1.0   # the final softmax took scores / temperature
 
     @property
     def output(self):
@@ -140,8 +168,8 @@ def _params_note(layer):
     return "nothing to learn"
 
 
-def forward_pass(net, image, *, layer, invert=True, source="the image", label=None,
-                 class_names=CLASS_NAMES):
+def forward_pass(net, image, *, layer, invert=True, temperature=1.0, source="the image",
+                 label=None, class_names=CLASS_NAMES):
     """Run one grey image through ``net`` and pick out one layer's output.
 
     Parameters
@@ -156,6 +184,10 @@ def forward_pass(net, image, *, layer, invert=True, source="the image", label=No
     invert : bool
         Use ``1 - image`` when the image's mean is above 0.5 (mostly bright): the
         network was trained on light outlines on a dark background.
+    temperature : float
+        A final Softmax computes ``softmax(scores / temperature)``: above 1 the
+        probabilities flatten, below 1 they sharpen; the prediction never changes.
+        1 is the network as trained.
     source, label, class_names
         Where the image came from and its true class (an index, or None), for the
         figure and the caption.
@@ -181,6 +213,9 @@ def forward_pass(net, image, *, layer, invert=True, source="the image", label=No
     (3140, '4 x 784 weights + 4 biases')
     >>> round(float(s.probabilities.sum()), 6)
     1.0
+    >>> hot = forward_pass(net, white, layer=9, temperature=4.0)     # flatter, same winner
+    >>> hot.prediction == s.prediction, bool(hot.probabilities.max() < s.probabilities.max())
+    (True, True)
     >>> forward_pass(net, white, layer=10)
     Traceback (most recent call last):
     ...
@@ -194,6 +229,10 @@ def forward_pass(net, image, *, layer, invert=True, source="the image", label=No
             )
         image = image[0]
     invert = boolean(invert, "invert")
+    if (isinstance(temperature, bool) or not isinstance(temperature, (int, float, np.floating))
+            or not temperature > 0 or not np.isfinite(temperature)):
+        raise ValueError(f"temperature must be a positive number; got {_show(temperature)}")
+    temperature = float(temperature)
     layer = positive_int(layer, "layer")
     if layer > len(net):
         raise ValueError(
@@ -206,6 +245,8 @@ def forward_pass(net, image, *, layer, invert=True, source="the image", label=No
         outputs = net.forward(image[None], return_all=True)
     except ValueError as err:
         raise ValueError(f"the network cannot take this image: {err}") from None
+    if temperature != 1.0 and isinstance(net[len(net) - 1], Softmax) and len(outputs) > 1:
+        outputs[-1] = softmax(outputs[-2] / temperature).astype(outputs[-2].dtype)
     picked = net[layer - 1]
     before = outputs[layer - 2].shape if layer > 1 else image[None].shape
     return ForwardState(
@@ -214,6 +255,7 @@ def forward_pass(net, image, *, layer, invert=True, source="the image", label=No
         note=_layer_note(picked, before, outputs[layer - 1].shape),
         kind=type(picked), class_names=tuple(class_names), source=source,
         label=None if label is None else int(label), inverted=inverted, invert=invert,
+        temperature=temperature,
     )
 
 
@@ -238,8 +280,10 @@ def read_picture(content, *, name="your file", size=28):
     """Decode an uploaded file into the ``(size, size)`` grey image the network takes.
 
     Colour becomes grey and the picture is squeezed to ``size x size`` (Lanczos,
-    by :func:`cnnviz.images.load_image`); a file that is not a picture raises a
-    ``ValueError`` that says so in plain words.
+    by :func:`cnnviz.images.load_image`, with the upload limit
+    :data:`~cnnviz.images.UPLOAD_MAX_PIXELS`). A file that is refused raises a
+    ``ValueError`` whose sentence is chosen by the type of the refusal
+    (:class:`cnnviz.images.ImageError` and its subclasses) and says the cause.
 
     >>> read_picture(b"hello", name="notes.txt")
     Traceback (most recent call last):
@@ -249,18 +293,30 @@ def read_picture(content, *, name="your file", size=28):
     if not content:
         raise ValueError(f"{name!r} is empty. Upload an image file, such as a PNG or a JPEG.")
     try:
-        return load_image(bytes(content), grayscale=True, size=size)
-    except ValueError as err:
-        if "not an image" in str(err):
-            raise ValueError(f"{name!r} is not a picture that Pillow can read. Upload an "
-                             "image file instead, such as a PNG or a JPEG.") from None
-        if "could not be decoded" in str(err):
-            raise ValueError(f"{name!r} looks like a picture but could not be decoded: the file "
-                             "may be damaged or cut short. Try saving it again as a PNG.") from None
-        if "max_pixels" in str(err) or "too large" in str(err):
-            raise ValueError(f"{name!r} is too large to load safely (more than "
-                             f"{MAX_PIXELS:,} pixels). Choose a smaller picture.") from None
-        raise ValueError(f"{name!r} could not be used: {err}") from None
+        return load_image(bytes(content), grayscale=True, size=size, max_pixels=UPLOAD_MAX_PIXELS)
+    except NotAnImageError:
+        message = (f"{name!r} is not a picture that Pillow can read. Upload an image file "
+                   "instead, such as a PNG or a JPEG.")
+    except UnsupportedFormatError as err:
+        message = (f"{name!r} is in the {err.format} format, which is not accepted here. Save it as a "
+                   "PNG or a JPEG (GIF, BMP, TIFF and WebP work too) and upload that.")
+    except TooManyPixelsError as err:
+        count = "too many pixels" if err.pixels is None else f"{err.pixels:,} pixels"
+        message = (f"{name!r} is too large to load safely: it has {count}, and at most "
+                   f"{err.limit:,} are accepted. Choose a smaller picture.")
+    except CompressionBombError:
+        message = (f"{name!r} holds compressed data that unpacks to far more than a picture "
+                   "needs, as files made to exhaust memory do, so it was not loaded. Try "
+                   "saving the picture again as a PNG.")
+    except DamagedImageError:
+        message = (f"{name!r} looks like a picture but could not be decoded: the file may be "
+                   "damaged or cut short. Try saving it again as a PNG.")
+    except NonFiniteImageError as err:
+        message = (f"{name!r} has {err.count:,} pixels that are not numbers (NaN or "
+                   "infinity). Save it again as an ordinary 8-bit PNG.")
+    except ImageError as err:  # a refusal of a kind this explorer has no sentence for yet
+        message = f"{name!r} could not be used: {err}"
+    raise ValueError(message)
 
 
 def demo_samples(n=SAMPLE_COUNT, seed=SAMPLE_SEED):
@@ -426,7 +482,7 @@ def _score_bars(state, words):
         centre = left + 0.3 * slot
         if probabilities:
             colours.append(WIN if k == best else OTHER)
-            words[f"score_{k}"].append((centre, top - 4, f"{v:.1%}", "ms", k == best))
+            words[f"score_{k}"].append((centre, top - 4, percent(v), "ms", k == best))
         else:
             colours.append(POSITIVE if v >= 0 else NEGATIVE)
             words[f"score_{k}"].append(
@@ -517,12 +573,15 @@ def plot_forward_pass(state, fig=None, artists=None):
         bars.append(_corners((x, top, v * w, 0.6 * slot)))
         words["prob_names"].append((x - 6, top + 0.3 * slot, state.class_names[k], "rm",
                                     k == best))
-        words["prob_values"].append((x + w + 4, top + 0.3 * slot, f"{v:.0%}", "lm", False))
+        words["prob_values"].append((x + w + 4, top + 0.3 * slot, percent(v, 0), "lm", False))
     a["probs"].set_verts(tracks + bars)
     a["probs"].set_facecolor([TRACK] * len(p) + [WIN if k == best else OTHER
                                                   for k in range(len(p))])
+    sure = f"{percent(p[best])} sure"
+    if state.temperature != 1.0:
+        sure += f" at T = {state.temperature:g}"
     words["prob_title"] += [(x + w / 2, y - 32, f"prediction: {state.prediction}", "ms", True),
-                            (x + w / 2, y - 12, f"{p[best]:.1%} sure", "ms", False)]
+                            (x + w / 2, y - 12, sure, "ms", False)]
 
     for name, art in a["words"].items():
         art.set_visible(bool(words[name]))
@@ -548,14 +607,19 @@ def caption_forward_pass(state):
     elif out.ndim == 3:
         parts.append("Maps are numbered left to right, top to bottom, starting at 0; "
                      "all share one colour scale.")
+    names = [html.escape(str(n)) for n in state.class_names]  # a learner's names: text, not markup
     if state.kind is Dense:
-        scores = ", ".join(f"{n} {v:+.2f}" for n, v in zip(state.class_names, out))
+        scores = ", ".join(f"{n} {v:+.2f}" for n, v in zip(names, out))
         parts.append(f"Scores: {scores}.")
-    probs = ", ".join(f"{n} {v:.1%}" for n, v in zip(state.class_names, state.probabilities))
-    verdict = f"<b>Prediction: {state.prediction}</b> ({probs})"
+    probs = ", ".join(f"{n} {percent(v)}" for n, v in zip(names, state.probabilities))
+    verdict = f"<b>Prediction: {html.escape(str(state.prediction))}</b> ({probs})"
+    if state.temperature != 1.0:
+        verdict += (f" at temperature {state.temperature:g}: softmax of the scores divided by "
+                    f"{state.temperature:g}, " + ("flatter" if state.temperature > 1 else "sharper")
+                    + " than the network's own, with the same winner")
     if state.label is not None:
         truth = state.class_names[state.label]
-        verdict += (f"; the true class is {truth}: "
+        verdict += (f"; the true class is {html.escape(str(truth))}: "
                     + ("right." if truth == state.prediction else "<b>wrong</b>."))
     else:
         verdict += "."
@@ -571,8 +635,130 @@ def caption_forward_pass(state):
     return "<br>".join(parts)
 
 
+# ---------------------------------------------------------------- the stored filmstrip
+def _mosaic(maps, cols, gap=2):
+    """Tile ``(n, h, w, 4)`` RGBA pictures into rows of ``cols``, white between them."""
+    n, h, w, _ = maps.shape
+    rows = -(-n // cols)
+    out = np.full((rows * h + (rows - 1) * gap, cols * w + (cols - 1) * gap, 4), 255, np.uint8)
+    for k in range(n):
+        r, c = divmod(k, cols)
+        out[r * (h + gap):r * (h + gap) + h, c * (w + gap):c * (w + gap) + w] = maps[k]
+    return out
+
+
+def _kernel_beside_map(kernels, maps, vmax_map, gap=2):
+    """Each 3x3 kernel (scaled up, on its own diverging scale) to the left of its map."""
+    n, h, w = maps.shape
+    kh, kw = kernels.shape[-2:]
+    zoom = max(1, h // (3 * kh))
+    painted_k = paint(np.kron(kernels.reshape(n, kh, kw), np.ones((zoom, zoom))), DIVERGING,
+                      *symmetric_limits(kernels))
+    painted_m = paint(maps, DIVERGING, -vmax_map, vmax_map)
+    pair = np.full((n, h, kw * zoom + gap + w, 4), 255, np.uint8)
+    top = (h - kh * zoom) // 2
+    pair[:, top:top + kh * zoom, :kw * zoom] = painted_k
+    pair[:, :, kw * zoom + gap:] = painted_m
+    return pair
+
+
+def filmstrip_figure(net, images, samples, *, labels=None, class_names=CLASS_NAMES):
+    """Every layer's output for a few images, one band per image: a static summary.
+
+    Each band shows the input; layer 1's maps, each with the 3x3 kernel that made it
+    on its left; every further layer's maps (all of them), the flattened vector, the
+    scores and the probabilities, titled with the layer's name and output shape.
+    Conv outputs share one diverging scale per layer (red positive, blue negative);
+    after a ReLU, grey from black at 0.
+
+    Parameters
+    ----------
+    net : Sequential
+        The shapes network (or one with the same nine-layer layout).
+    images : ndarray, shape (N, 1, 28, 28)
+    samples : sequence of int
+        Which images, one band each.
+    labels : ndarray, optional
+        True classes, for the band titles.
+
+    Returns
+    -------
+    Figure
+    """
+    from matplotlib.gridspec import GridSpecFromSubplotSpec
+
+    samples = [int(k) for k in samples]
+    height = 3.8 * len(samples)
+    fig = new_figure(11, height)
+    pixel = 1 / (height * fig.dpi)            # one screen pixel, in figure fractions
+    outer = fig.add_gridspec(len(samples), 1, hspace=0.42, left=0.012, right=0.99,
+                             top=1 - 44 * pixel, bottom=0.03)
+    names = net.layer_names()
+    for band, k in enumerate(samples):
+        state = forward_pass(net, images[k], layer=len(net), source=f"sample {k}",
+                             label=None if labels is None else labels[k], class_names=class_names)
+        rows = GridSpecFromSubplotSpec(2, 1, subplot_spec=outer[band], hspace=0.5)
+        top = GridSpecFromSubplotSpec(1, 4, subplot_spec=rows[0], wspace=0.12,
+                                      width_ratios=[1, 3.0, 2.1, 2.1])
+        bottom = GridSpecFromSubplotSpec(1, 6, subplot_spec=rows[1], wspace=0.22,
+                                         width_ratios=[1.4, 1.4, 1.4, 1.3, 1.2, 1.2])
+        truth = "" if state.label is None else f"a {class_names[state.label]}, "
+        p = state.probabilities
+        fig.text(0.012, outer[band].get_position(fig).y1 + 20 * pixel,
+                 f"sample {k}: {truth}predicted {state.prediction} ({percent(p.max())} sure)",
+                 fontsize=11, fontweight="bold", va="bottom")
+        axes = [fig.add_subplot(top[0, c]) for c in range(4)] + [fig.add_subplot(bottom[0, c])
+                                                                 for c in range(6)]
+        for ax in axes:
+            ax.set_xticks([])
+            ax.set_yticks([])
+        axes[0].imshow(paint(state.image, GREY, 0, 1), interpolation="nearest")
+        axes[0].set_title("input (1, 28, 28)", fontsize=8)
+        outs = state.outputs
+        limit = symmetric_limits(outs[0])[1]
+        pairs = _kernel_beside_map(net[0].weight[:, 0], outs[0], limit)
+        axes[1].imshow(_mosaic(pairs, 4), interpolation="nearest")
+        axes[1].set_title(f"1 {names[0]} {tuple(outs[0].shape)}: each 3x3 kernel, then its map",
+                          fontsize=8)
+        for ax, i in zip(axes[2:7], (1, 2, 3, 4, 5)):
+            out = outs[i]
+            if i == 3:
+                cmap, lo, hi = DIVERGING, *symmetric_limits(out)
+            else:
+                cmap, lo, hi = GREY, 0.0, max(float(out.max()), 1e-12)
+            ax.imshow(_mosaic(paint(out, cmap, lo, hi), 4), interpolation="nearest")
+            ax.set_title(f"{i + 1} {names[i]} {tuple(out.shape)}", fontsize=8)
+        flat, before = outs[6], outs[5]
+        axes[7].imshow(paint(flat.reshape(before.shape[0], -1), GREY, 0,
+                             max(float(flat.max()), 1e-12)), interpolation="nearest", aspect="auto")
+        axes[7].set_title(f"7 {names[6]} {tuple(flat.shape)}", fontsize=8)
+        best = int(np.argmax(p))
+        for ax, i in ((axes[8], 7), (axes[9], 8)):
+            v = np.asarray(outs[i], dtype=float)
+            if i == 7:
+                colours = [POSITIVE if x >= 0 else NEGATIVE for x in v]
+                ax.axhline(0, color="black", lw=0.6)
+                title = f"8 {names[7]}: scores"
+            else:
+                colours = [WIN if c == best else OTHER for c in range(len(v))]
+                ax.set_ylim(0, 1.3)
+                title = f"9 {names[8]}: probabilities"
+                for c, x in enumerate(v):
+                    ax.text(c, x + 0.05, percent(x, 0), ha="center", fontsize=7)
+            ax.bar(range(len(v)), v, color=colours)
+            ax.set_xticks(range(len(v)), [n[:3] for n in class_names], fontsize=7)
+            ax.set_title(title, fontsize=8)
+    return fig
+
+
+def filmstrip_png(net, images, samples, **kwargs):
+    """:func:`filmstrip_figure` as PNG bytes, for an explorer's stored picture."""
+    return render_png(filmstrip_figure(net, images, samples, **kwargs), compress_level=9)
+
+
 # ------------------------------------------------------------------------ the widget
-def forward_explorer(net, images, labels=None, *, class_names=CLASS_NAMES, sample=0, layer=1):
+def forward_explorer(net, images, labels=None, *, class_names=CLASS_NAMES, sample=0, layer=1,
+                     filmstrip=None):
     """Step an image through ``net`` layer by layer; pick a sample or upload a picture.
 
     Parameters
@@ -586,6 +772,10 @@ def forward_explorer(net, images, labels=None, *, class_names=CLASS_NAMES, sampl
         Their true classes, shown next to the prediction.
     sample, layer : int
         Where the sliders start.
+    filmstrip : sequence of int, optional
+        Samples whose every layer the stored picture shows
+        (:func:`filmstrip_figure`), for readers without a kernel; by default the
+        stored picture is the live figure.
 
     Returns
     -------
@@ -612,11 +802,15 @@ def forward_explorer(net, images, labels=None, *, class_names=CLASS_NAMES, sampl
         source=widgets.ToggleButtons(options=[("a sample", "sample"), ("your picture", "upload")],
                                      value="sample", description="input", style=style),
         invert=widgets.Checkbox(True, description="invert bright pictures", indent=False),
+        temperature=widgets.FloatLogSlider(
+            1.0, base=2, min=np.log2(TEMPERATURES[0]), max=np.log2(TEMPERATURES[1]), step=0.25,
+            description="softmax temperature", readout_format=".2f", style=style,
+            layout=widgets.Layout(width="360px")),
     )
     upload = widgets.FileUpload(accept="image/*", multiple=False, description="upload")
     picture = {"image": None, "error": None}          # the last upload, decoded once
 
-    def compute(layer, sample, source, invert):
+    def compute(layer, sample, source, invert, temperature):
         if source == "upload":
             if picture["error"]:
                 raise ValueError(picture["error"])
@@ -624,14 +818,18 @@ def forward_explorer(net, images, labels=None, *, class_names=CLASS_NAMES, sampl
                 raise ValueError("No picture yet: click 'upload' and choose an image file. "
                                  "Or pick 'a sample' to go back to the shapes.")
             return forward_pass(net, picture["image"], layer=layer, invert=invert,
-                                source="your picture", class_names=class_names)
+                                temperature=temperature, source="your picture",
+                                class_names=class_names)
         return forward_pass(net, images[sample], layer=layer, invert=invert,
-                            source=f"sample {sample}",
+                            temperature=temperature, source=f"sample {sample}",
                             label=None if labels is None else labels[sample],
                             class_names=class_names)
 
     explorer = Explorer(compute, plot_forward_pass, controls, new_figure(*FIG_SIZE),
                         caption=caption_forward_pass)
+    if filmstrip is not None:
+        explorer.static_png = functools.partial(
+            filmstrip_png, net, images, tuple(filmstrip), labels=labels, class_names=class_names)
 
     def on_upload(change):
         found = uploaded_file(change["new"])
@@ -655,6 +853,7 @@ def forward_explorer(net, images, labels=None, *, class_names=CLASS_NAMES, sampl
     explorer.widget.children = (
         widgets.HBox([c["layer"], c["sample"]]),
         widgets.HBox([c["source"], upload, c["invert"]]),
+        widgets.HBox([c["temperature"]]),
         explorer.image, explorer.text,
     )
     return explorer
@@ -668,8 +867,9 @@ def _default():
 
 
 __all__ = [
-    "ForwardState", "caption_forward_pass", "colour_scale", "demo_samples", "forward_explorer",
-    "forward_pass", "grid_cells", "paint", "plot_forward_pass", "read_picture", "uploaded_file",
+    "ForwardState", "caption_forward_pass", "colour_scale", "demo_samples", "filmstrip_figure",
+    "filmstrip_png", "forward_explorer", "forward_pass", "grid_cells", "paint", "percent",
+    "plot_forward_pass", "read_picture", "uploaded_file",
 ]
 
 BENCHMARK = [

@@ -437,6 +437,12 @@ MODELS = MappingProxyType({
 })
 """Name -> (function that builds the model, input shape). Summaries only: no weights."""
 
+#: what a reader must know to compare a model with its paper, shown with its name
+MODEL_NOTES = MappingProxyType({
+    "AlexNet": "torchvision's layout: 64 filters in the first layer, where the 2012 paper has 96",
+})
+_SHORT_NOTES = {"AlexNet": "torchvision's layout: 64 first filters, the paper's 96"}
+
 #: most layers with parameters in any of :data:`MODELS` (VGG19: 16 conv + 3 dense)
 MAX_ROWS = 19
 
@@ -499,6 +505,7 @@ def _percent(share):
 
 def _paint_share(layer, ax, m: ModelShare):
     heading = f"{m.name} on a {m.summary.input_shape} input: {m.total:,} parameters"
+    note = _SHORT_NOTES.get(m.name)
     legend = (
         (CONV, f"convolution layers: {m.conv_total:,} ({100 * m.conv_total / m.total:.1f}%)"),
         (DENSE, f"dense layers: {m.dense_total:,} ({100 * m.dense_total / m.total:.1f}%)"),
@@ -507,6 +514,9 @@ def _paint_share(layer, ax, m: ModelShare):
 
     def paint(draw):
         draw.text(layer.xy(0.01, 0.955), heading, font=layer.font(12), fill=_BLACK, anchor="lm")
+        if note:
+            draw.text(layer.xy(0.985, 0.955), f"({note})", font=layer.font(9), fill=_BLACK,
+                      anchor="rm")
         font = layer.font(9.5)
         x, y = layer.xy(0.01, 0.895)
         for colour, text in legend:
@@ -567,8 +577,9 @@ def _share_caption(m: ModelShare):
     biggest = max(m.rows, key=lambda r: r.params)
     share = 100 * biggest.params / m.total
     table = m.summary._repr_html_()
+    note = f" {html.escape(MODEL_NOTES[m.name])}." if m.name in MODEL_NOTES else ""
     return (
-        f"The biggest layer, {biggest.name}, holds {biggest.params:,} parameters: {share:.1f}% of "
+        f"{html.escape(m.name)}:{note} The biggest layer, {biggest.name}, holds {biggest.params:,} parameters: {share:.1f}% of "
         f"the {m.total:,}. Layers without parameters (ReLU, pooling, flatten) are left out of the "
         f"chart.<details><summary>Every layer of {html.escape(m.name)}</summary>{table}</details>"
     )
@@ -578,8 +589,8 @@ def model_share_explorer(model="VGG16"):
     """A dropdown of networks; bars show how their parameters are spread over the layers."""
     import ipywidgets as widgets
 
-    controls = dict(model=widgets.Dropdown(options=tuple(MODELS), value=model,
-                                           description="model"))
+    labels = [(f"{name} (torchvision)" if name == "AlexNet" else name, name) for name in MODELS]
+    controls = dict(model=widgets.Dropdown(options=labels, value=model, description="model"))
     return Explorer(lambda model: model_share(model), plot_model_share, controls, new_figure(10, 5.4),
                     caption=_share_caption)
 

@@ -12,6 +12,8 @@ Three explorers:
 
 from __future__ import annotations
 
+import contextlib
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -214,7 +216,11 @@ def plot_pooling(state, fig=None, artists=None):
     update_matrix(artists["zoom"], state.window, **_zoom_style(state, vmax))
     t_in, t_out, t_zoom = artists["titles"]
     t_in.set_text(f"feature map: {H} x {W}")
-    t_out.set_text(f"{state.mode} pooled: {oh} x {ow}")
+    out_title = f"{state.mode} pooled: {oh} x {ow}"
+    if state.ceil_mode and pool_output_size(H, k, stride=state.stride) == oh \
+            and pool_output_size(W, k, stride=state.stride) == ow:
+        out_title += "\n(ceil mode adds nothing here: (n - k) / s is whole)"
+    t_out.set_text(out_title)
     inside = int((~np.isnan(state.window)).sum())
     which = "one window" if inside == k * k else f"the {inside} pixels inside the map"
     if state.winner is None:
@@ -276,13 +282,42 @@ def pooling_explorer(fmap, *, mode="max", kernel_size=2, stride=2, ceil_mode=Fal
         col=widgets.IntSlider(col, 0, W - 1, description="zoom column",
                               style=dict(description_width="initial")),
     )
+    explorer = []
+
+    def fit_zoom(change=None):
+        """The zoom sliders step from window to window: by the stride, up to the last window.
+
+        A pixel slider would offer positions inside one window, where a step changes
+        nothing; so each value is a window's top-left pixel. Registered before the
+        Explorer's own observers, so the redraw sees the fitted values.
+        """
+        k, st, ceil = (controls[n].value for n in ("kernel_size", "stride", "ceil_mode"))
+        try:
+            sizes = [pool_output_size(n, k, stride=st, ceil_mode=ceil) for n in (H, W)]
+        except ValueError:
+            return                  # the window does not fit: the figure explains it
+        hold = explorer[0].hold(redraw=False) if explorer else contextlib.nullcontext()
+        with hold:
+            for name, n in zip(("row", "col"), sizes):
+                control, last = controls[name], (n - 1) * st
+                start = min(control.value // st, n - 1) * st
+                if last > control.max:
+                    control.max = last
+                control.step = st
+                control.value = start
+                control.max = last
+
+    for name in ("kernel_size", "stride", "ceil_mode"):
+        controls[name].observe(fit_zoom, names="value")
+    fit_zoom()
 
     def compute(mode, ceil_mode, kernel_size, stride, row, col):
         return pool_state(fmap, mode=mode, kernel_size=kernel_size, stride=stride,
                           ceil_mode=ceil_mode, row=row, col=col)
 
-    return Explorer(compute, plot_pooling, controls, new_figure(10, 3.3),
-                    caption=_pool_caption, columns=2)
+    explorer.append(Explorer(compute, plot_pooling, controls, new_figure(10, 3.3),
+                             caption=_pool_caption, columns=2))
+    return explorer[0]
 
 
 # ------------------------------------------------------------------- shift by a pixel
@@ -532,8 +567,11 @@ def plot_winners(state, fig=None, artists=None):
         cell = max(12, px // max(state.pooled.shape))
         update_matrix(pooled, state.pooled, cmap=GREY, vmin=lo, vmax=hi, fmt="{:.0f}",
                       cell=cell)
-        update_matrix(indices, state.indices, cmap="Blues", vmin=-x.size * 0.6,
-                      vmax=x.size * 1.4, fmt="{:.0f}", cell=cell)
+        # One colour for every index: an index is a position, not an amount, so a
+        # shade by its value would mean nothing. (vmin = vmax below every index puts
+        # all cells at the light end of Blues_r.)
+        update_matrix(indices, state.indices, cmap="Blues_r", vmin=-1, vmax=-1,
+                      fmt="{:.0f}", cell=cell)
         update_matrix(wins, state.wins, cmap="Oranges", vmin=0,
                       vmax=max(4, int(state.wins.max())), fmt="{:.0f}",
                       cell=max(12, px // max(x.shape)))

@@ -18,7 +18,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Rectangle
 
-from .._validate import nonnegative_int, positive_int
+from .._validate import check_memory, nonnegative_int, positive_int
 from ..convolution import im2col, resolve_padding
 from ..shapes import conv_output_size, effective_kernel_size, explain_output_size, same_padding
 from ._base import Explorer, TextLayer, bare, new_figure, show_matrix, update_matrix
@@ -144,7 +144,10 @@ def window_coverage(size, kernel_size, *, stride=1, padding=0, dilation=1):
     n, k, s = positive_int(size, "size"), positive_int(kernel_size, "kernel_size"), \
         positive_int(stride, "stride")
     p, d = nonnegative_int(padding, "padding"), positive_int(dilation, "dilation")
-    conv_output_size(n, k, stride=s, padding=p, dilation=d)   # raises when no window fits
+    out = conv_output_size(n, k, stride=s, padding=p, dilation=d)   # raises when no window fits
+    # the padded index picture, its windows unfolded (float64) and their int64 copy
+    check_memory((n + 2 * p) ** 2 + 2 * k * k * out * out, 8,
+                 f"window_coverage({n}, {k}, stride={s}, padding={p}, dilation={d})")
     return _padded_coverage(n + 2 * p, k, s, d)[p:p + n, p:p + n]
 
 

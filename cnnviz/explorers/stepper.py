@@ -16,6 +16,7 @@ Two explorers:
 from __future__ import annotations
 
 import functools
+import html
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -364,7 +365,7 @@ def convolution_step(image, kernel, *, step, flip=False):
         )
     row, col = divmod(step - 1, ow)
     window = image[row:row + kh, col:col + kw]
-    products = window * used
+    products = window * used + 0.0  # adding 0.0 turns 0 x (-1) = -0.0 into 0.0, printed "0"
     done = (np.arange(oh * ow) < step).reshape(oh, ow)
     return StepState(image, kernel, bool(flip), step, row, col, used, window, products,
                      float(products.sum()), output, done)
@@ -614,7 +615,7 @@ def flip_explorer(image, kernels=None, *, kernel=None):
 
     def caption(state):
         same = np.allclose(state.correlated, state.convolved)
-        return (f"<b>{state.name}</b>: {state.verdict} "
+        return (f"<b>{html.escape(state.name)}</b>: {state.verdict} "
                 + ("Here the two outputs are equal." if same else
                    "Here the two outputs differ."))
 

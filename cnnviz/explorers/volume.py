@@ -37,11 +37,15 @@ from .. import filters
 from .._validate import as_array, nonnegative_int, one_of, positive_int
 from ..convolution import conv2d, correlate2d
 from ..params import conv2d_params
-from ._base import DIVERGING, Explorer, font, matrix_rgb, new_figure, symmetric_limits
+from ._base import Explorer, font, matrix_rgb, new_figure, symmetric_limits
 
 CHANNELS = ("red", "green", "blue")
-#: outline of the input window and of the chosen output pixel (colour-blind safe orange)
-MARK = "#e66100"
+#: signed values (weights, partial sums, outputs): purple above zero, orange-brown below,
+#: white at zero. Not red and blue: in a notebook about colour channels those would read
+#: as the red and blue planes.
+SIGNED = "PuOr"
+#: outline of the input window: black with a white edge, a colour no map uses
+MARK = "black"
 
 
 # ------------------------------------------------------------------------ the filters
@@ -225,7 +229,7 @@ def _colour_bar(lo, hi, height, labels=None):
     labels = labels or (f"{hi:.2g}", "0", f"{lo:.2g}")
     bar = PILImage.new("RGBA", (60, height), (255, 255, 255, 0))
     draw = ImageDraw.Draw(bar)
-    ramp = colormaps[DIVERGING](np.linspace(1, 0, height - 12), bytes=True)
+    ramp = colormaps[SIGNED](np.linspace(1, 0, height - 12), bytes=True)
     bar.paste(PILImage.fromarray(np.repeat(ramp[:, None], 10, axis=1)), (0, 6))
     draw.rectangle([0, 6, 9, height - 7], outline=(110, 110, 110, 255))
     for frac, label in zip((0.0, 0.5, 1.0), labels):
@@ -246,7 +250,7 @@ def _paste_bar(canvas, picture, lo, hi, x, y, h, labels=None):
 
 @functools.lru_cache(maxsize=1)
 def _diverging_lut():
-    return colormaps[DIVERGING](np.linspace(0, 1, 256), bytes=True)[:, :3]
+    return colormaps[SIGNED](np.linspace(0, 1, 256), bytes=True)[:, :3]
 
 
 def _signed_rgb(values, lo, hi):
@@ -257,7 +261,7 @@ def _signed_rgb(values, lo, hi):
 
 def _weight_picture(values, lo, hi, cell):
     # + 0.0 turns -0.0 (from negating a zero weight) into 0.0, so no "-0.00" is printed.
-    return matrix_rgb(np.asarray(values) + 0.0, cmap=DIVERGING, vmin=lo, vmax=hi,
+    return matrix_rgb(np.asarray(values) + 0.0, cmap=SIGNED, vmin=lo, vmax=hi,
                       fmt="{:.2f}", cell=cell)
 
 
@@ -309,7 +313,11 @@ def plot_partial_sums(state, fig=None, artists=None):
     if artists is None:
         fig = fig or new_figure(10, 4.5)
         canvas = _Canvas(fig, L.width, L.height)
-        windows = [Rectangle((0, 0), 3, 3, fill=False, ec=MARK, lw=2) for _ in range(4)]
+        from matplotlib import patheffects
+
+        halo = [patheffects.withStroke(linewidth=4, foreground="white")]
+        windows = [Rectangle((0, 0), 3, 3, fill=False, ec=MARK, lw=1.6, path_effects=halo)
+                   for _ in range(4)]
         for window in windows:
             canvas.ax.add_patch(window)
         marker, = canvas.ax.plot([], [], ls="none", marker="o", ms=10, mfc="none", mec="black",
