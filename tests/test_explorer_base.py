@@ -130,7 +130,7 @@ def test_layout_places_a_companion_widget_as_given():
 
 @pytest.mark.parametrize("dpi_scale", [1, 2])
 def test_panel_outline_keeps_its_share_of_a_cell_at_any_density(dpi_scale):
-    """The outline is 3 points at any dpi, so the stored picture shows it as thick as the live one."""
+    """The outline is 3 points at any dpi: the stored picture shows it as thick as the live one."""
     fig = draw.new_figure(2, 2, dpi=draw.DPI * dpi_scale)
     panel = draw.Panel(fig, [0, 0, 1, 1], title_lines=1)
     cell = round(20 * draw.scale(fig))

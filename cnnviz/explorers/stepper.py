@@ -129,9 +129,10 @@ def convolution_stepper(examples=None, *, example=None, flip=False, interval=900
     """
     import ipywidgets as widgets
 
+    given = EXAMPLES if examples is None else examples
     examples = {name: (as_array(image, f"the image of example {name!r}", ndims=2),
                        as_array(kernel, f"the kernel of example {name!r}", ndims=2))
-                for name, (image, kernel) in dict(EXAMPLES if examples is None else examples).items()}
+                for name, (image, kernel) in dict(given).items()}
     if not examples:
         raise ValueError("examples must name at least one (image, kernel) pair")
     names = list(examples)
