@@ -118,6 +118,28 @@ def test_layout_places_every_control_once():
         toy(layout=[["kernel"]])
 
 
+def test_layout_places_a_companion_widget_as_given():
+    """A widget that is not a control (a Play button) sits in its row but is not a control."""
+    play = widgets.Play(value=1, min=1, max=9)
+    ex = toy(layout=[["size"], [play, "kernel"]])
+    assert ex.widget.children[1].children == (play, ex.controls["kernel"])
+    assert sorted(ex.controls) == ["kernel", "size"]
+    with pytest.raises(ValueError, match="layout must name every control once"):
+        toy(layout=[[play, "kernel"]])
+
+
+@pytest.mark.parametrize("dpi_scale", [1, 2])
+def test_panel_outline_keeps_its_share_of_a_cell_at_any_density(dpi_scale):
+    """The outline is 3 points at any dpi: the stored picture shows it as thick as the live one."""
+    fig = draw.new_figure(2, 2, dpi=draw.DPI * dpi_scale)
+    panel = draw.Panel(fig, [0, 0, 1, 1], title_lines=1)
+    cell = round(20 * draw.scale(fig))
+    panel.show(np.zeros((3, 3)), cell, title="t", cmap=draw.GREY, vmin=0, vmax=1)
+    panel.outline(0, 0, 1, 1)
+    orange = np.abs(draw.figure_rgb(fig).astype(int) - draw.rgb(draw.HIGHLIGHT)).sum(-1) < 60
+    line_px = orange.any(axis=0).sum() - cell          # the box is one cell plus one line wide
+    assert abs(line_px - 3 * fig.dpi / 72) <= 1.5
+
 def test_stored_picture_is_twice_as_dense_with_its_caption():
     """The stored PNG has twice the pixels, the caption under it, and says its 1x size."""
     ex = toy()

@@ -78,8 +78,10 @@ class Explorer:
         ``caption(state) -> str`` (HTML) shown under the figure, and drawn under the
         stored picture.
     layout : list of lists of str, optional
-        Rows of control names, top to bottom; every control appears once. By default
-        all controls share one row that wraps (or rows of ``columns`` controls).
+        Rows of control names, top to bottom; every control appears once. A row may
+        also hold a widget that is not a control (a Play button linked to a slider),
+        placed as given. By default all controls share one row that wraps (or rows
+        of ``columns`` controls).
     constrain : callable, optional
         ``constrain(values) -> {name: {"min": .., "max": .., "disabled": .., "value": ..}}``,
         pure: from the controls' values, each control's limits, whether it is disabled,
@@ -150,11 +152,12 @@ class Explorer:
         import ipywidgets as widgets
 
         if layout is not None:
-            names = [name for row in layout for name in row]
+            names = [name for row in layout for name in row if isinstance(name, str)]
             if sorted(names) != sorted(self.controls):
                 raise ValueError(f"layout must name every control once: controls "
                                  f"{sorted(self.controls)}, layout {names}")
-            return [widgets.HBox([self.controls[n] for n in row]) for row in layout]
+            return [widgets.HBox([self.controls[n] if isinstance(n, str) else n for n in row])
+                    for row in layout]
         boxes = list(self.controls.values())
         if columns:
             return [widgets.HBox(boxes[i:i + columns]) for i in range(0, len(boxes), columns)]

@@ -492,8 +492,8 @@ class Panel:
         self.image = self.ax.imshow(np.full((2, 2, 4), 255, np.uint8), interpolation="none")
         self.ax.set_autoscale_on(False)  # the limits are set by hand, only when they change
         self.key = self.limits = None
-        self.box = Rectangle((0, 0), 1, 1, fill=False, ec=HIGHLIGHT, lw=3 * self.scale,
-                             visible=False)
+        # 3 points: a line width in points already follows the figure's dpi
+        self.box = Rectangle((0, 0), 1, 1, fill=False, ec=HIGHLIGHT, lw=3, visible=False)
         self.ax.add_patch(self.box)
 
     def fits(self, shape):

@@ -18,7 +18,8 @@ import numpy as np
 
 import cnnviz
 from cnnviz.filters import BOX_BLUR, VERTICAL_EDGE
-from cnnviz.explorers.stepper import FIVE_BY_FIVE, convolution_stepper, flip_explorer, written_sum
+from cnnviz.lessons.stepper import FIVE_BY_FIVE, written_sum
+from cnnviz.explorers.stepper import convolution_stepper, flip_explorer
 from cnnviz.exercises import nb02
 
 # %% [markdown]
