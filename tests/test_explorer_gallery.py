@@ -338,6 +338,10 @@ def test_bilateral_explains_a_probe_outside():
     """A probe outside the image is refused in words."""
     with pytest.raises(ValueError, match=r"the probe pixel \(500, 0\) lies outside the 120x180 image"):
         bilateral_state(NOISY_EYE, sigma_space=1.0, sigma_range=0.1, probe=(500, 0))
+    ex = bilateral_vs_gaussian(NOISY_EYE, probe=(500, 0))
+    assert ex.state is None and ex.last_error is None
+    assert ex.message == ("The probe pixel (500, 0) lies outside the 120x180 image: "
+                          "pick a pixel inside it.")
 
 
 # ------------------------------------------------------------------------- border modes

@@ -81,7 +81,7 @@ def bilateral_weights_loop(image, probe, size, sigma_space, sigma_range, mode):
 
 @pytest.mark.parametrize("seed", range(6))
 def test_bilateral_weights_follow_the_formula_and_the_filter(seed):
-    """The weights are the formula's, sum to 1, and give bilateral_filter's output at every pixel."""
+    """The weights follow the formula, sum to 1 and give bilateral_filter's output at each pixel."""
     rng, shape, _, _, mode = settings(seed)
     image = rng.random(shape)
     size = int(rng.choice([3, 5]))

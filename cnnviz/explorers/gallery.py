@@ -176,16 +176,6 @@ def _kernel_caption(state, description=""):
     return text
 
 
-def _explain_kernel(err):
-    if isinstance(err, lesson.NoCentre):
-        kh, kw = err.shape
-        return (f"A {kh}x{kw} kernel has no centre pixel, so the result cannot keep the "
-                "photo's size: use odd sizes (3x3, 5x5, ...).")
-    if isinstance(err, lesson.NotFinite):
-        return f"{err.count} of the kernel's numbers are not finite (inf or nan): type a number."
-    return str(err)
-
-
 @catalog.factory
 def kernel_gallery(image, *, name="Box blur", size=5, sigma=1.0):
     """A dropdown of named kernels applied to a grey photo; size and sigma shape the Gaussian.
@@ -213,7 +203,7 @@ def kernel_gallery(image, *, name="Box blur", size=5, sigma=1.0):
     return Explorer(
         lambda name, size, sigma: gallery_state(image, name=name, size=size, sigma=sigma),
         plot_kernel_result, controls, new_figure(*FIG_KERNEL), caption=caption,
-        layout=[["name", "size", "sigma"]], constrain=constrain, explain=_explain_kernel,
+        layout=[["name", "size", "sigma"]], constrain=constrain,
     )
 
 
@@ -251,7 +241,7 @@ def custom_kernel(image, *, kernel=IDENTITY):
         return apply_kernel(image, numbers, name="your kernel")
 
     return Explorer(compute, plot_kernel_result, controls, new_figure(*FIG_KERNEL),
-                    caption=_kernel_caption, explain=_explain_kernel,
+                    caption=_kernel_caption,
                     layout=[list(CELLS[i:i + 3]) for i in (0, 3, 6)])
 
 
@@ -293,12 +283,6 @@ def plot_sobel(state, fig=None, artists=None):
     return fig, artists
 
 
-def _explain_range(err):
-    if isinstance(err, lesson.OutOfRange):
-        return str(err)[0].upper() + str(err)[1:] + "."
-    return str(err)
-
-
 @catalog.factory
 def sobel_edges(image, *, threshold=0.5):
     """A threshold slider on the Sobel magnitude of a grey image."""
@@ -317,7 +301,7 @@ def sobel_edges(image, *, threshold=0.5):
 
     return Explorer(lambda threshold: sobel_state(image, threshold=threshold), plot_sobel,
                     controls, new_figure(*FIG_SOBEL), caption=caption,
-                    layout=[["threshold"]], explain=_explain_range)
+                    layout=[["threshold"]])
 
 
 catalog.register("03", "Sobel edges", sobel_edges, lambda: ((_photo(),), {}))
@@ -363,7 +347,7 @@ def median_vs_blur(image, *, amount=0.1, size=3):
     return Explorer(
         lambda amount, size: median_state(image, amount=amount, size=size),
         plot_median, controls, new_figure(*FIG_ROW), caption=caption,
-        layout=[["amount", "size"]], explain=_explain_range,
+        layout=[["amount", "size"]],
     )
 
 
