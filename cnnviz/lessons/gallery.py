@@ -157,7 +157,15 @@ class BorderTooWide(SettingError):
 
 # ------------------------------------------------------------------------ argument checks
 def odd_size(value, name="size"):
-    """A positive odd integer (a window with a centre pixel), or ValueError/TypeError."""
+    """A positive odd integer (a window with a centre pixel), or ValueError/TypeError.
+
+    >>> odd_size(5)
+    5
+    >>> odd_size(4)
+    Traceback (most recent call last):
+    ...
+    ValueError: size must be odd, so the window has a centre pixel; got 4
+    """
     value = positive_int(value, name)
     if value % 2 == 0:
         raise ValueError(f"{name} must be odd, so the window has a centre pixel; got {value}")
