@@ -33,6 +33,8 @@ def test_pixel_patch_off_the_image_is_explained():
     with pytest.raises(PatchOffImage):
         pixel_patch(GREY, row=0, col=err.max_col + 1, size=10)
     assert "keep the row at most 290 and the column at most 441" in _explain_patch(err)
+    other = SettingError("Nothing is selected in 'channel'", control="channel")
+    assert _explain_patch(other) == str(other)
 
 
 def test_patch_larger_than_the_image_is_explained():

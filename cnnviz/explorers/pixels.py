@@ -11,7 +11,9 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from .._validate import as_array
-from ..lessons.pixels import CHANNEL_PATCH, CHANNELS, MAX_ANNOTATED, pixel_patch, split_channel
+from ..lessons.pixels import (
+    CHANNEL_PATCH, CHANNELS, MAX_ANNOTATED, PatchOffImage, pixel_patch, split_channel,
+)
 from . import catalog, draw
 from ._base import Explorer
 
@@ -62,7 +64,10 @@ def _zoom_caption(state):
 
 
 def _explain_patch(err):
-    """The learner's sentence for a patch that leaves the image (cnnviz.lessons.pixels.PatchOffImage)."""
+    """The learner's sentence for a patch that leaves the image (PatchOffImage); any other
+    setting error (an empty dropdown) speaks for itself."""
+    if not isinstance(err, PatchOffImage):
+        return str(err)
     if err.max_row < 0 or err.max_col < 0:
         return (f"A {err.size}x{err.size} patch is larger than the {err.height}x{err.width} photo: "
                 f"pick a patch of at most {min(err.height, err.width)}.")
