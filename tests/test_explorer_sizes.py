@@ -416,3 +416,17 @@ def test_layout_is_two_rows():
     rows = ex.widget.children[:2]
     assert [[c.description for c in row.children] for row in rows] == [
         ["input n", "kernel k", "stride s", "dilation d"], ["padding", "p", "window"]]
+
+
+def test_stored_picture_draws_the_legend_at_its_density():
+    """At twice the dpi the legend's squares cover four times the pixels, as everything else does."""
+    from cnnviz.explorers.draw import DPI, new_figure
+    from cnnviz.explorers.sizes import FIGURE, plot_output_size
+
+    state = output_size_state(7, 3)
+    areas = []
+    for dpi in (DPI, 2 * DPI):
+        _, artists = plot_output_size(state, new_figure(*FIGURE, dpi=dpi))
+        words = artists["words"].rgba            # the heading, titles, legend and formula
+        areas.append(np.all(words[..., :3] == _TAP_INPUT, axis=-1).sum())
+    assert areas[0] > 50 and 3.5 < areas[1] / areas[0] < 4.5

@@ -1,11 +1,10 @@
 """Notebook 04: padding, stride, dilation and the size of a convolution's output.
 
-One explorer: sliders for the input size, kernel size, padding, stride and
-dilation draw the padded input as a grid with every window's starting cell
-marked, one window's taps highlighted, and the cells no window ever reads in
-purple; beside it the output grid, a heat map of how many windows read each
-input pixel, and the output-size formula with the numbers substituted. The state
-is :mod:`cnnviz.lessons.sizes`; the maths :mod:`cnnviz.shapes`.
+One explorer: sliders for input size, kernel size, padding, stride and dilation draw
+the padded input as a grid with every window's start marked, one window's taps
+highlighted and the cells no window reads in purple; beside it the output grid, a
+heat map of how many windows read each input pixel, and the output-size formula
+with the numbers substituted. State: :mod:`cnnviz.lessons.sizes`; maths: :mod:`cnnviz.shapes`.
 """
 
 from __future__ import annotations
@@ -27,20 +26,14 @@ from ._base import Explorer
 #: figure size in inches (at draw.DPI)
 FIGURE = (10, 4.5)
 #: colour map of the coverage counts: 0 (never read) is white, and every count from 1 up
-#: is a blue at least as dark as ``_COVERAGE_LIGHTEST``, so "read once" never looks like
-#: "never read"
+#: is a blue at least as dark as Blues at 0.3, so "read once" never looks like "never read"
 COVERAGE_CMAP = "cnnviz_coverage"
-_COVERAGE_LIGHTEST = 0.3
 
 
 def _coverage_colour_map():
-    """White for the lowest 1% of the scale, then Blues from 0.3 to 1.
-
-    With ``vmin=0`` and ``vmax`` at most 49 (a 7x7 kernel read at every offset), a count
-    of 1 is at least 1/49 of the way up, past the white entries.
-    """
-    blues = draw.colour_table("Blues")
-    blues = blues[np.round(np.linspace(_COVERAGE_LIGHTEST, 1.0, 253) * 255).astype(int)] / 255
+    """White for the lowest 1% of the scale, then Blues from 0.3 to 1: with ``vmin=0`` and
+    ``vmax`` at most 49 (7x7 taps), a count of 1 is 1/49 of the way up, past the white."""
+    blues = draw.colour_table("Blues")[np.round(np.linspace(0.3, 1.0, 253) * 255).astype(int)] / 255
     white = np.ones((3, 3))
     return ListedColormap(np.vstack([white, blues]), name=COVERAGE_CMAP)
 
@@ -61,13 +54,26 @@ _LINES = (draw.BORDER / 255,) * 3
 
 
 # ------------------------------------------------------------------------ the picture
-def _grid_lines(cells):
-    """Segments of the lines between the cells of a ``cells x cells`` grid."""
-    edges = np.arange(cells + 1) - 0.5
-    lo, hi = -0.5, cells - 0.5
-    horizontal = [((lo, e), (hi, e)) for e in edges]
-    vertical = [((e, lo), (e, hi)) for e in edges]
-    return horizontal + vertical
+def _cells(ax):
+    """A picture of square cells, one pixel each, and the lines between them, on ``ax``."""
+    picture = ax.imshow(np.zeros((1, 1, 3), dtype=np.uint8), interpolation="nearest")
+    lines = LineCollection([], colors=[_LINES], linewidths=0.6)
+    ax.add_collection(lines)
+    return picture, lines
+
+
+def _show_cells(cells, rgb):
+    """Show ``rgb`` (m, m, 3) as m x m cells with cell (i, j) at x = j, y = i."""
+    picture, lines = cells
+    m = rgb.shape[0]
+    picture.set_data(rgb)
+    picture.set_extent(draw.matrix_extent(rgb.shape))
+    picture.axes.set_xlim(-0.5, m - 0.5)
+    picture.axes.set_ylim(m - 0.5, -0.5)
+    edges = np.arange(m + 1) - 0.5
+    lines.set_segments([((-0.5, e), (m - 0.5, e)) for e in edges]
+                       + [((e, -0.5), (e, m - 0.5)) for e in edges])
+    lines.set_linewidth(0.6 if m <= 24 else 0.3)
 
 
 def grid_rgb(state):
@@ -135,9 +141,7 @@ def _paint_words(layer, axes, state, scale):
     black = (0, 0, 0, 255)
     grey = (draw.BORDER,) * 3 + (255,)
 
-    def px(value):
-        return value * scale
-
+    px = lambda value: value * scale  # noqa: E731  (pixels at draw.DPI -> this figure's)
     def paint(pen):
         pen.text(layer.xy(0.5, 0.95), _heading(state), font=layer.font(12), fill=black,
                  anchor="mm")
@@ -177,34 +181,22 @@ def plot_output_size(state, fig=None, artists=None):
         ax_cov = fig.add_axes([0.74, 0.46, 0.24, 0.40])
         for ax in (ax_grid, ax_out, ax_cov):
             draw.bare(ax)
-        grid = ax_grid.imshow(grid_rgb(state), interpolation="nearest")
-        lines = LineCollection([], colors=[_LINES], linewidths=0.6)
-        ax_grid.add_collection(lines)
+        grid = _cells(ax_grid)
         border = Rectangle((0, 0), 1, 1, fill=False, ec="black", lw=1.6)
         ax_grid.add_patch(border)
         window = Rectangle((0, 0), 1, 1, fill=False, ec="black", lw=2.2)
         ax_grid.add_patch(window)
         (dots,) = ax_grid.plot([], [], "o", color="black", ms=3, ls="")
-        out_img = ax_out.imshow(np.zeros((1, 1, 3), dtype=np.uint8), interpolation="nearest")
-        out_lines = LineCollection([], colors=[_LINES], linewidths=0.6)
-        ax_out.add_collection(out_lines)
         cov = draw.show_matrix(ax_cov, state.coverage, cmap=COVERAGE_CMAP, vmin=0)
         words = draw.TextLayer(fig)
-        artists = dict(grid=grid, lines=lines, border=border, window=window, dots=dots,
-                       out_img=out_img, out_lines=out_lines, cov=cov, words=words,
-                       axes=(ax_grid, ax_out, ax_cov))
+        artists = dict(grid=grid, border=border, window=window, dots=dots, out=_cells(ax_out),
+                       cov=cov, words=words, axes=(ax_grid, ax_out, ax_cov))
 
     L, n, p, out = state.padded, state.size, state.padding, state.out
     scale = draw.scale(fig)
 
     # The padded input: cells coloured by role, grid lines, the input's border.
-    ax_grid = artists["grid"].axes
-    artists["grid"].set_data(grid_rgb(state))
-    artists["grid"].set_extent((-0.5, L - 0.5, L - 0.5, -0.5))
-    ax_grid.set_xlim(-0.5, L - 0.5)
-    ax_grid.set_ylim(L - 0.5, -0.5)
-    artists["lines"].set_segments(_grid_lines(L))
-    artists["lines"].set_linewidth(0.6 if L <= 24 else 0.3)
+    _show_cells(artists["grid"], grid_rgb(state))
     artists["border"].set_bounds(p - 0.5, p - 0.5, n, n)
     i, j = state.window_cell
     s = state.stride
@@ -217,13 +209,7 @@ def plot_output_size(state, fig=None, artists=None):
     out_rgb = np.empty((out, out, 3), dtype=np.uint8)
     out_rgb[:] = CELL["input"]
     out_rgb[i, j] = CELL["tap"]
-    artists["out_img"].set_data(out_rgb)
-    artists["out_img"].set_extent((-0.5, out - 0.5, out - 0.5, -0.5))
-    ax_out = artists["out_img"].axes
-    ax_out.set_xlim(-0.5, out - 0.5)
-    ax_out.set_ylim(out - 0.5, -0.5)
-    artists["out_lines"].set_segments(_grid_lines(out))
-    artists["out_lines"].set_linewidth(0.6 if out <= 24 else 0.3)
+    _show_cells(artists["out"], out_rgb)
 
     coverage = state.coverage
     key = (coverage.shape, coverage.tobytes())
@@ -255,19 +241,16 @@ def constrain(values):
     custom = mode == "custom"
     padding = {"max": max(6, d * (k - 1), values["padding"] if custom else 0),
                "disabled": not custom}
-    pad = values["padding"] if custom else None
-    if mode in PADDING_MODES and not custom:
-        try:
-            pad = padding["value"] = padding_for(mode, k, dilation=d)
-        except UnevenPadding:  # the state explains it on the figure
-            pad = None
     out = 0
-    if pad is not None:
+    if mode in PADDING_MODES:  # not None, which an emptied dropdown holds
         try:
+            pad = values["padding"] if custom else padding_for(mode, k, dilation=d)
+            if not custom:
+                padding["value"] = pad
             out = conv_output_size(values["size"], k, stride=values["stride"], padding=pad,
                                    dilation=d)
-        except DoesNotFit:  # the state explains it on the figure
-            out = 0
+        except (UnevenPadding, DoesNotFit):  # the state explains these on the figure
+            pass
     return {"padding": padding, "window": {"max": max(0, out * out - 1)}}
 
 
