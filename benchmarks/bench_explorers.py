@@ -23,7 +23,8 @@ FLOOR_MS = 100.0
 
 
 def explorers():
-    """(notebook, name, factory) for every explorer the notebooks show (the catalog)."""
+    """(notebook, name, factory) for every explorer the notebooks show: the catalog's entries,
+    built from the inputs the notebooks use."""
     from cnnviz.explorers import catalog
 
     return [(entry.notebook, entry.title, entry.build) for entry in catalog.entries()]

@@ -8,11 +8,16 @@ on each side, stride ``s`` and dilation ``d``::
 ``d(k - 1) + 1`` is the *effective* kernel size: a dilated kernel spreads its
 ``k`` taps over that many pixels. Without dilation the formula is the familiar
 ``floor((n + 2p - k) / s) + 1``.
+
+Also here: the padding a named mode asks for (:func:`padding_for`) and how many
+windows read each pixel (:func:`window_coverage`).
 """
 
 from __future__ import annotations
 
-from ._validate import boolean, nonnegative_int, positive_int
+import numpy as np
+
+from ._validate import boolean, check_memory, nonnegative_int, positive_int
 from .errors import DoesNotFit, SettingError
 
 
@@ -293,3 +298,136 @@ def explain_conv_transpose_output_size(size, kernel_size, *, stride=1, padding=0
         f"    = {(n - 1) * s} - {2 * p} + {d * (k - 1)} + {op} + 1",
         f"    = {full - 2 * p}",
     ])
+class UnevenPadding(SettingError):
+    """'same' padding asked for a kernel whose span cannot be padded equally on both sides.
+
+    Fields: ``kernel_size``, ``dilation``, ``total`` (``d(k - 1)``, the padding the
+    output size needs, an odd number) and ``before``, ``after`` (how PyTorch splits it).
+
+    >>> err = UnevenPadding(kernel_size=4)
+    >>> err.total, (err.before, err.after)
+    (3, (1, 2))
+    """
+
+    def __init__(self, message: str | None = None, *, kernel_size, dilation=1):
+        total = dilation * (kernel_size - 1)
+        before, after = total // 2, total - total // 2
+        if message is None:
+            kernel = f"a {kernel_size}x{kernel_size} kernel"
+            if dilation > 1:
+                kernel += f" with dilation {dilation}"
+            message = (f"'same' padding for {kernel} needs {total} extra pixels per row, an odd "
+                       f"number: it cannot be split equally between the two sides (PyTorch puts "
+                       f"{before} before and {after} after; same_padding returns that pair)")
+        super().__init__(message, kernel_size=kernel_size, dilation=dilation, total=total,
+                         before=before, after=after)
+
+    def __reduce__(self):
+        return (_rebuild_uneven, (str(self), self.fields["kernel_size"], self.fields["dilation"]))
+
+
+def _rebuild_uneven(message, kernel_size, dilation):
+    return UnevenPadding(message, kernel_size=kernel_size, dilation=dilation)
+
+
+def padding_for(mode, kernel_size, *, dilation=1) -> int:
+    """The padding on each side that a named mode asks for, the same on every side.
+
+    - "valid" adds nothing;
+    - "same" adds ``d(k - 1) / 2`` (as :func:`same_padding`), which keeps the size at
+      stride 1;
+    - "full" adds ``d(k - 1)``, so that even a window holding a single input pixel in
+      its corner is computed: the output grows to ``n + d(k - 1)``.
+
+    Raises
+    ------
+    UnevenPadding
+        (a :class:`~cnnviz.errors.SettingError`) for "same" when ``d(k - 1)`` is odd:
+        it cannot be split equally between the two sides.
+
+    Examples
+    --------
+    >>> [padding_for(m, 3) for m in ("valid", "same", "full")]
+    [0, 1, 2]
+    >>> padding_for("same", 3, dilation=2)
+    2
+    >>> padding_for("same", 4)
+    Traceback (most recent call last):
+    ...
+    cnnviz.shapes.UnevenPadding: 'same' padding for a 4x4 kernel needs 3 extra pixels per row, an odd number: it cannot be split equally between the two sides (PyTorch puts 1 before and 2 after; same_padding returns that pair)
+    """
+    from ._validate import one_of
+    from .convolution import PADDING_WORDS
+
+    kernel_size = positive_int(kernel_size, "kernel_size")
+    dilation = positive_int(dilation, "dilation")
+    one_of(mode, "padding", PADDING_WORDS)
+    if mode == "valid":
+        return 0
+    if mode == "full":
+        return dilation * (kernel_size - 1)
+    pad = same_padding(kernel_size, dilation=dilation)
+    if isinstance(pad, tuple):
+        raise UnevenPadding(kernel_size=kernel_size, dilation=dilation)
+    return pad
+
+
+def _reads_along(length, kernel_size, stride, dilation):
+    """How many (window, tap) pairs read each of ``length`` cells along one axis."""
+    out = (length - dilation * (kernel_size - 1) - 1) // stride + 1
+    cells = np.arange(out)[:, None] * stride + np.arange(kernel_size)[None, :] * dilation
+    return np.bincount(cells.ravel(), minlength=length)
+
+
+def window_coverage(size, kernel_size, *, stride=1, padding=0, dilation=1, padded=False):
+    """How many windows read each pixel of a ``size x size`` input.
+
+    This is also how many output values each input pixel takes part in. The windows
+    stand on a grid (every start row with every start column), so the count at
+    ``(r, c)`` is the count along the rows times the count along the columns::
+
+        coverage[r, c] = reads(r) * reads(c),
+        reads(r) = #{(i, u) : i*s + u*d = r + p,  0 <= i < out,  0 <= u < k}
+
+    Parameters
+    ----------
+    size, kernel_size : int
+        Input size ``n`` and kernel size ``k`` (both square).
+    stride, padding, dilation : int
+        ``s`` >= 1, ``p`` >= 0 on each side, ``d`` >= 1.
+    padded : bool
+        Count on the padded input, shape ``(n + 2p, n + 2p)``, the zeros included.
+
+    Returns
+    -------
+    ndarray of int, shape (size, size), or (size + 2p, size + 2p) when ``padded``
+
+    Raises
+    ------
+    DoesNotFit
+        When no window fits the padded input (see :func:`conv_output_size`).
+
+    Examples
+    --------
+    >>> window_coverage(4, 3)                  # valid: the corners are read once
+    array([[1, 2, 2, 1],
+           [2, 4, 4, 2],
+           [2, 4, 4, 2],
+           [1, 2, 2, 1]])
+    >>> window_coverage(4, 3, padding=1)[0]    # same: every corner is read 4 times
+    array([4, 6, 6, 4])
+    >>> window_coverage(5, 2, stride=3)[:, 0]  # stride 3 skips a row between windows
+    array([1, 1, 0, 1, 1])
+    >>> window_coverage(2, 3, padding=1, padded=True)[0]   # the padding's corner is read once
+    array([1, 2, 2, 1])
+    """
+    n, k, s, p, d = _check_common(size, kernel_size, stride, padding, dilation)
+    padded = boolean(padded, "padded")
+    conv_output_size(n, k, stride=s, padding=p, dilation=d)   # raises when no window fits
+    # the counts along one axis, and their outer product (int64)
+    check_memory((n + 2 * p) ** 2 + (n + 2 * p), 8,
+                 f"window_coverage({n}, {k}, stride={s}, padding={p}, dilation={d})")
+    reads = _reads_along(n + 2 * p, k, s, d)
+    if not padded:
+        reads = reads[p:p + n]
+    return np.outer(reads, reads)

@@ -7,7 +7,7 @@ import pytest
 import cnnviz
 from cnnviz.checks import CheckError
 from cnnviz.exercises import nb01
-from cnnviz.explorers.pixels import MAX_ANNOTATED, pixel_patch, split_channel
+from cnnviz.lessons.pixels import MAX_ANNOTATED, pixel_patch, split_channel
 from cnnviz.images import load_sample
 
 

@@ -527,7 +527,7 @@ def test_grouped_weight_of_the_wrong_depth_is_explained(name):
 def _requests():
     from cnnviz import datasets, filters, images, pooling
     from cnnviz.convolution import col2im, conv2d_backward, conv2d_backward_naive, im2col
-    from cnnviz.explorers.sizes import window_coverage
+    from cnnviz.shapes import window_coverage
 
     x, w = np.ones((1, 8, 8)), np.ones((1, 1, 3, 3))
     small_png = b"\x89PNG\r\n\x1a\n"  # never opened: the size is refused first
