@@ -390,30 +390,71 @@ def effective_field(model, images, layer, **unit):
     return grad / total if total > 0 else grad
 
 
-def mass_width(weights, share=0.9, *, centre=None):
-    """The side of the smallest square around ``centre`` holding ``share`` of ``weights``' sum.
+def mass_width(weights, share=0.9, *, window=None):
+    """The side of the smallest square, centred on ``window``'s centre, holding ``share``
+    of the sum of ``weights``' magnitudes.
 
-    Odd sides ``1, 3, 5, ...`` centred on the pixel ``centre`` (the middle by default),
-    cut to the map at its edges.
+    Parameters
+    ----------
+    weights : ndarray (H, W)
+        An effective receptive field (see :func:`effective_field`).
+    share : float in (0, 1]
+    window : ((top, bottom), (left, right)), optional
+        The theoretical field (:meth:`cnnviz.receptive.ReceptiveField.window`); its centre
+        is the squares' centre, between two pixels when its side is even. The whole
+        map by default.
 
+    Returns
+    -------
+    int
+        The side, of the same parity as the window's; squares are cut to the map at
+        its edges. 0 when every weight is 0.
+
+    Examples
+    --------
     >>> w = np.zeros((9, 9)); w[4, 4] = 0.5; w[2, 4] = 0.5
     >>> mass_width(w, 0.5), mass_width(w, 1.0)
     (1, 5)
+    >>> mass_width(w, 1.0, window=((1, 7), (1, 7)))      # centred between rows 3 and 4
+    4
     """
     weights = np.abs(as_array(weights, "weights", ndims=(2,)))
     if not 0 < share <= 1:
         raise ValueError(f"share must be in (0, 1]; got {share!r}")
     h, w = weights.shape
-    ci, cj = (h // 2, w // 2) if centre is None else centre
+    if window is None:
+        window = ((0, h), (0, w))
+    (top, bottom), (left, right) = window
     total = weights.sum()
     if total == 0:
         return 0
-    half = 0
+    side = 2 - (bottom - top) % 2         # 1 for an odd window, 2 for an even one
     while True:
-        box = weights[max(ci - half, 0):ci + half + 1, max(cj - half, 0):cj + half + 1]
-        if box.sum() >= share * total * (1 - 1e-12) or 2 * half + 1 >= max(h, w) * 2:
-            return 2 * half + 1
-        half += 1
+        lo_r, lo_c = (top + bottom - side) // 2, (left + right - side) // 2
+        box = weights[max(lo_r, 0):max(lo_r + side, 0), max(lo_c, 0):max(lo_c + side, 0)]
+        if box.sum() >= share * total * (1 - 1e-12) or side >= 2 * max(h, w):
+            return side
+        side += 2
+
+
+def share_inside(weights, window, side):
+    """The share of the sum of ``weights``' magnitudes inside the ``side`` x ``side`` square
+    centred on ``window``'s centre (see :func:`mass_width`).
+
+    >>> w = np.ones((8, 8))
+    >>> share_inside(w, ((0, 8), (0, 8)), 4)                # a quarter of the area
+    0.25
+    """
+    weights = np.abs(as_array(weights, "weights", ndims=(2,)))
+    side = positive_int(side, "side")
+    (top, bottom), (left, right) = window
+    if side % 2 != (bottom - top) % 2:
+        raise ValueError(f"side must have the parity of the window's side {bottom - top}; "
+                         f"got {side}")
+    total = weights.sum()
+    lo_r, lo_c = (top + bottom - side) // 2, (left + right - side) // 2
+    box = weights[max(lo_r, 0):max(lo_r + side, 0), max(lo_c, 0):max(lo_c + side, 0)]
+    return float(box.sum() / total) if total > 0 else 0.0
 
 
 def random_conv_stack(depth, *, channels=4, seed=0) -> Sequential:
@@ -430,6 +471,42 @@ def random_conv_stack(depth, *, channels=4, seed=0) -> Sequential:
 
 
 # --------------------------------------------------------------- residual connections
+def deep_stack(depth=20, *, residual=False, channels=8, size=16, batch=4, weight_scale=1.0,
+               seed=0):
+    """The experiment of :func:`gradient_through_depth`: its layers, input and output gradient.
+
+    Returns
+    -------
+    layers : list
+        ``depth`` blocks, each a ``Sequential([conv, ReLU])`` or a ``Residual([conv, ReLU])``.
+    x : ndarray (batch, channels, size, size)
+        The input.
+    g : ndarray, the shape of ``x``
+        dL/d(output), fixed: the loss is ``sum(out * g)``.
+
+    The weights, ``x`` and ``g`` are drawn in the same order for the plain and the residual
+    stack, so with the same seed the two differ only by the skip connections.
+
+    >>> layers, x, g = deep_stack(3, channels=2, size=4, batch=1)
+    >>> len(layers), x.shape, g.shape
+    (3, (1, 2, 4, 4), (1, 2, 4, 4))
+    """
+    depth = positive_int(depth, "depth")
+    channels, size, batch = (positive_int(v, n) for v, n in
+                             ((channels, "channels"), (size, "size"), (batch, "batch")))
+    rng = np.random.default_rng(seed)
+    layers = []
+    for _ in range(depth):
+        conv = Conv2d(channels, channels, 3, padding=1)
+        conv.weight = rng.standard_normal(conv.param_shapes()["weight"]) * (
+            weight_scale * np.sqrt(1.0 / (channels * 9)))
+        conv.bias = np.zeros(channels)
+        layers.append(Residual([conv, ReLU()]) if residual else Sequential([conv, ReLU()]))
+    x = rng.standard_normal((batch, channels, size, size))
+    g = rng.standard_normal(x.shape)
+    return layers, x, g
+
+
 def gradient_through_depth(depth=20, *, residual=False, channels=8, size=16, batch=4,
                            weight_scale=1.0, seed=0):
     """The size of the gradient at the input of every layer of a deep stack.
@@ -438,7 +515,7 @@ def gradient_through_depth(depth=20, *, residual=False, channels=8, size=16, bat
     :class:`~cnnviz.layers.Residual` (``x + ReLU(conv(x))``); weights drawn with
     standard deviation ``weight_scale * sqrt(1 / fan_in)`` (1 is LeCun's scale, half
     the variance of He's). The loss is ``sum(out * g)`` for a fixed random ``g``, so
-    the gradient at the output is ``g``.
+    the gradient at the output is ``g`` (see :func:`deep_stack`).
 
     Returns
     -------
@@ -451,19 +528,10 @@ def gradient_through_depth(depth=20, *, residual=False, channels=8, size=16, bat
     >>> bool(plain[0] < plain[-1] < res[0])
     True
     """
-    depth = positive_int(depth, "depth")
-    rng = np.random.default_rng(seed)
-    layers = []
-    for _ in range(depth):
-        conv = Conv2d(channels, channels, 3, padding=1)
-        conv.weight = rng.standard_normal(conv.param_shapes()["weight"]) * (
-            weight_scale * np.sqrt(1.0 / (channels * 9)))
-        conv.bias = np.zeros(channels)
-        layers.append(Residual([conv, ReLU()]) if residual else Sequential([conv, ReLU()]))
-    x = rng.standard_normal((batch, channels, size, size))
+    layers, x, g = deep_stack(depth, residual=residual, channels=channels, size=size,
+                              batch=batch, weight_scale=weight_scale, seed=seed)
     for layer in layers:
         x = layer.forward(x)
-    g = rng.standard_normal(x.shape)
     norms = [np.sqrt(np.mean(g ** 2))]
     for layer in reversed(layers):
         g = layer.backward(g)
@@ -613,7 +681,7 @@ def gallery_state(rows, *, metric="params", highlight=None) -> GalleryState:
 __all__ = [
     "ARCHITECTURES", "ArchitectureRow", "COMPARE_CHANNELS", "GalleryState", "KERNEL_SIZES",
     "METRICS", "ReceptiveState", "RecurrenceStep", "StackLayer", "architecture_row",
-    "architecture_table", "build_stack", "effective_field", "gallery_state",
-    "gradient_through_depth", "mass_width", "random_conv_stack", "receptive_state",
+    "architecture_table", "build_stack", "deep_stack", "effective_field", "gallery_state",
+    "gradient_through_depth", "mass_width", "random_conv_stack", "receptive_state", "share_inside",
     "stack_map_sizes", "stack_state", "unit_input_gradient",
 ]
