@@ -6,10 +6,10 @@ from ..checks import check_number
 from ..layers import BatchNorm2d, Conv2d, MaxPool2d, ReLU, Residual, Sequential
 from ..receptive import receptive_field
 
-#: Exercise 1: conv 3x3 stride 2 -> conv 3x3 -> 2x2 max pool -> conv 3x3 dilation 2.
+#: Exercise 1: conv 3x3 stride 2 -> conv 5x5 -> 2x2 max pool -> conv 3x3 dilation 2.
 FIELD_STACK = (
     ("conv", 3, 2, 1),
-    ("conv", 3, 1, 1),
+    ("conv", 5, 1, 1),
     ("pool", 2, 2, 1),
     ("conv", 3, 1, 2),
 )
@@ -57,12 +57,12 @@ def stack_field(answer):
     """The receptive field (one side, in input pixels) of the last layer of :data:`FIELD_STACK`.
 
     >>> stack_field(ANSWERS["stack_field"]())
-    Correct: the receptive field of the last convolution is 25.
+    Correct: the receptive field of the last convolution is 29.
     >>> stack_field(11)
     Traceback (most recent call last):
     ...
     cnnviz.checks.CheckError: Not quite: the receptive field of the last convolution
-      expected: 25
+      expected: 29
       got:      11
     """
     check_number(answer, ANSWERS["stack_field"](), what="the receptive field of the last "

@@ -309,7 +309,7 @@ print("parameters:", bn.num_params, "(a weight and a bias per channel)")
 #
 # Replace each `...` with your answer and run the cell. The check tells you if you are right, and if not, what it expected.
 #
-# **1.** What is the receptive field (one side, in input pixels) of the last layer of this stack, without padding: a 3x3 convolution with stride 2, a 3x3 convolution, a 2x2 max pool (stride 2), then a 3x3 convolution with dilation 2?
+# **1.** What is the receptive field (one side, in input pixels) of the last layer of this stack, without padding: a 3x3 convolution with stride 2, a 5x5 convolution, a 2x2 max pool (stride 2), then a 3x3 convolution with dilation 2?
 
 # %%
 answer = ...
@@ -332,7 +332,7 @@ nb13.conv_multiply_adds(answer)
 # %% [markdown]
 # <details><summary>Solutions</summary>
 #
-# 1. 25. Fields and jumps: 3 (jump 2), 3 + 2 * 2 = 7 (jump 2), 7 + 1 * 2 = 9 (jump 4), 9 + 2 * 2 * 4 = 25. Check with `cnnviz.receptive_field(nb13.field_stack(), (1, 64, 64))`.
+# 1. 29. Fields and jumps: 3 (jump 2), 3 + 4 * 2 = 11 (jump 2), 11 + 1 * 2 = 13 (jump 4), 13 + 2 * 2 * 4 = 29. Check with `cnnviz.receptive_field(nb13.field_stack(), (1, 64, 64))`.
 # 2. 41,664: each convolution has 48 * 48 * 9 = 20,736 weights, each BatchNorm2d 2 * 48 = 96 parameters, so 2 * 20,736 + 2 * 96. The identity shortcut learns nothing. Check with `nb13.basic_block().num_params`.
 # 3. 16,588,800: the output is 96 x 20 x 20 (`floor((40 + 2 - 3) / 2) + 1 = 20`), and each of its 38,400 values takes 48 * 9 = 432 multiply-adds.
 # </details>
