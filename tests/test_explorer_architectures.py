@@ -413,6 +413,54 @@ def test_gallery_takes_a_learners_network():
 def test_catalog_lists_both_explorers_of_notebook_13():
     """The catalog builds the two explorers with the notebook's inputs."""
     keys = [e.key for e in catalog.entries() if e.notebook == "13"]
-    assert keys == ["13-receptive-field", "13-architecture-gallery"]
+    assert keys == ["13-receptive-field", "13-receptive-field-of-a-network",
+                    "13-architecture-gallery"]
     args, _ = catalog.get("13-receptive-field").recipe()
     assert args[0].shape == (IMAGE_SIZE, IMAGE_SIZE) and 0 <= args[0].min() <= args[0].max() <= 1
+
+
+# ------------------------------------------------------------- a learner's own network
+@pytest.mark.parametrize("make, shape", [
+    (lambda: cnnviz.pretrained.shapes_cnn(), 28),
+    (models.resnet18, 224),
+    (models.mobilenet_v2, 224),
+])
+def test_network_mode_sweeps_every_layer_with_a_map(make, shape):
+    """With model=, the layer dropdown lists exactly the layers that give maps; every layer,
+    and corner units, give the field receptive_field computes."""
+    model = make()
+    ex = receptive_field_explorer(np.zeros((shape, shape)), model=model)
+    assert set(ex.controls) == {"layer", "row", "col"}
+    shapes = model.output_shapes((_channels(model), shape, shape))
+    offered = [value for _, value in ex.controls["layer"].options]
+    assert offered == [i for i, s in enumerate(shapes, 1) if len(s) == 3]
+    fields = cnnviz.receptive_field(model, (_channels(model), shape, shape))
+    for layer in offered:
+        ex.controls["layer"].value = layer
+        n = shapes[layer - 1][1]
+        assert ex.controls["row"].max == n - 1
+        for row, col in [(0, 0), (n - 1, n - 1)]:
+            ex.set(row=row, col=col)
+            assert ex.last_error is None and ex.state.layer == layer
+            assert ex.state.field.size == fields[layer - 1].size
+            assert ex.state.window == fields[layer - 1].window(row, col)
+
+
+def _channels(model):
+    first = model[0]
+    return first.block[0].in_channels if isinstance(first, cnnviz.Residual) else first.in_channels
+
+
+def test_network_mode_recurrence_shows_residual_blocks_as_one_step():
+    """ResNet-18: each residual block is one step from the field before it to the union after it."""
+    state = receptive_state(models.resnet18(), np.zeros((224, 224)), layer=19)
+    blocks = [step for step in state.steps if step.kernel is None]
+    assert [step.name for step in blocks] == [f"Residual-{i}" for i in range(5, 20, 2)]
+    assert blocks[-1].size == 435
+    assert all(a.size == b.size_before for a, b in zip(state.steps, state.steps[1:]))
+
+
+def test_network_mode_rejects_a_layer_without_a_map():
+    """Asking for a unit of the dense layer is explained, naming the layer."""
+    with pytest.raises(ValueError, match="layer 8, Dense-8, gives a vector"):
+        receptive_state(cnnviz.pretrained.shapes_cnn(), np.zeros((28, 28)), layer=8)

@@ -16,11 +16,14 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
+from ..datasets import draw_shape
+from ..errors import NothingSelected
 from ..images import load_sample
 from ..lessons.architectures import (
-    COMPARE_CHANNELS, KERNEL_SIZES, METRICS, architecture_table, gallery_state, stack_map_sizes,
-    stack_state,
+    COMPARE_CHANNELS, KERNEL_SIZES, METRICS, architecture_table, gallery_state, map_sizes,
+    receptive_state, stack_map_sizes, stack_state,
 )
+from ..pretrained import shapes_cnn
 from . import catalog, draw
 from ._base import Explorer, TextLayer, bare, new_figure
 
@@ -31,7 +34,7 @@ GALLERY_FIG_SIZE = (10, 4.2)
 IMAGE_SIZE = 64
 #: how many layers the explorer's stack can have
 MAX_DEPTH = 3
-#: input pixels of padding shown around the picture
+#: input pixels of padding shown around a picture of IMAGE_SIZE (in proportion for others)
 MARGIN = 10
 
 _MONO = "DejaVu Sans Mono"
@@ -57,6 +60,10 @@ def _table_lines(state):
     rows = [("layer", "k", "s", "d", "field r = r' + (k-1)\u00b7d\u00b7j'", "jump j"),
             ("input", "", "", "", "1", "1")]
     for step in state.steps:
+        if step.kernel is None:         # a residual block: the union of its two paths
+            rows.append((step.name, "", "", "", f"{step.size_before} -> {step.size} (block)",
+                         str(step.jump)))
+            continue
         rows.append((step.name, str(step.kernel), str(step.stride), str(step.dilation),
                      f"{step.size_before} + {step.kernel - 1}\u00b7{step.dilation}\u00b7"
                      f"{step.jump_before} = {step.size}", str(step.jump)))
@@ -88,7 +95,8 @@ def _receptive_painter(words, axes, state):
         regular = words.font(9)
         mono = words.font(8.5, _MONO)
         ax_in, ax_map = axes
-        for ax, text in ((ax_in, f"input {IMAGE_SIZE}x{IMAGE_SIZE} (grey frame: padding)"),
+        side = state.image.shape[0]
+        for ax, text in ((ax_in, f"input {side}x{side} (grey frame: padding)"),
                          (ax_map, f"{name}: {n}x{n}")):
             box = ax.get_position()
             d.text(words.xy(box.x0 + box.width / 2, box.y1 + 0.015), text, font=title,
@@ -117,26 +125,34 @@ def plot_receptive_field(state, fig=None, artists=None):
         ax_in = bare(fig.add_axes([0.01, 0.04, 0.31, 0.84]))
         ax_map = bare(fig.add_axes([0.35, 0.30, 0.13, 0.30]))
         ax_in.set_facecolor("#d9d9d9")
-        lo, hi = -MARGIN - 0.5, IMAGE_SIZE + MARGIN - 0.5
-        ax_in.set_xlim(lo, hi)
-        ax_in.set_ylim(hi, lo)
+        side = state.image.shape[0]
         picture = ax_in.imshow(state.image, cmap=draw.GREY, vmin=0, vmax=1,
                                interpolation="nearest",
-                               extent=(-0.5, IMAGE_SIZE - 0.5, IMAGE_SIZE - 0.5, -0.5))
+                               extent=(-0.5, side - 0.5, side - 0.5, -0.5))
         neighbour = Rectangle((0, 0), 1, 1, fill=False, ec=draw.ACCENT, lw=1.6, ls="--")
         field = Rectangle((0, 0), 1, 1, fill=False, ec=draw.HIGHLIGHT, lw=2.2)
-        shade = Rectangle((0, 0), 1, 1, fill=True, fc=draw.HIGHLIGHT, alpha=0.18, lw=0)
+        shade = Rectangle((0, 0), 1, 1, fill=True, fc=draw.HIGHLIGHT, alpha=0.12, lw=0)
         for patch in (shade, neighbour, field):
             ax_in.add_patch(patch)
         cells = ax_map.imshow(np.zeros((1, 1, 3), np.uint8), interpolation="nearest")
         words = TextLayer(fig)
         artists = dict(picture=picture, field=field, neighbour=neighbour, shade=shade,
-                       cells=cells, words=words, axes=(ax_in, ax_map), image_key=None)
+                       cells=cells, words=words, axes=(ax_in, ax_map), image_key=None,
+                       limits=None)
     key = state.image.tobytes()
     if artists["image_key"] != key:
         artists["picture"].set_data(state.image)
         artists["image_key"] = key
     (top, bottom), (left, right) = state.window
+    # The picture with a frame of padding around it, wide enough for both fields.
+    side = state.image.shape[0]
+    margin = max(3, round(side * MARGIN / IMAGE_SIZE))
+    reach = max(margin, -top, -left, bottom - side, right + state.jump - side)
+    if artists["limits"] != reach:       # setting limits is slow: only when they change
+        ax_in = artists["axes"][0]
+        ax_in.set_xlim(-reach - 0.5, side + reach - 0.5)
+        ax_in.set_ylim(side + reach - 0.5, -reach - 0.5)
+        artists["limits"] = reach
     for patch in (artists["field"], artists["shade"]):
         patch.set_bounds(left - 0.5, top - 0.5, right - left, bottom - top)
     n = state.map_size
@@ -188,68 +204,96 @@ def _stack_controls(depth, layers):
 
 
 @catalog.factory
-def receptive_field_explorer(image, *, depth=3, layers=((3, 1, 1, True), (3, 1, 1, False),
-                                                        (3, 1, 1, False)), layer=None):
-    """Build a stack of convolutions and see what one unit of any layer sees of ``image``.
+def receptive_field_explorer(image, *, model=None, depth=3,
+                             layers=((3, 1, 1, True), (3, 1, 1, False), (3, 1, 1, False)),
+                             layer=None):
+    """Build a stack of convolutions, or bring a network, and see what one unit sees of ``image``.
 
     Parameters
     ----------
-    image : ndarray (IMAGE_SIZE, IMAGE_SIZE)
-        A grey picture, values in [0, 1].
+    image : ndarray (H, W), H == W
+        A grey picture, values in [0, 1]; :data:`IMAGE_SIZE` for the stack.
+    model : Sequential, optional
+        A network of your own (square kernels, strides and paddings; it may end with
+        layers that give vectors, which cannot be picked). Without it, the controls
+        build a stack of up to :data:`MAX_DEPTH` convolutions.
     depth : int
         How many of the :data:`MAX_DEPTH` convolutions the stack starts with.
     layers : sequence of (kernel, stride, dilation, pool)
         The starting settings of each convolution.
     layer : int, optional
-        The layer whose unit is shown first (1-based, pools count); the last one by default.
+        The layer whose unit is shown first (1-based, pools count); the last one with a
+        map by default.
     """
     import ipywidgets as widgets
 
     image = np.asarray(image, dtype=float)
-    if image.shape != (IMAGE_SIZE, IMAGE_SIZE):
+    if image.ndim != 2 or image.shape[0] != image.shape[1]:
+        raise ValueError(f"image must be a square grey picture (H, W); got shape {image.shape}")
+    if model is None and image.shape != (IMAGE_SIZE, IMAGE_SIZE):
         raise ValueError(f"image must have shape ({IMAGE_SIZE}, {IMAGE_SIZE}); got {image.shape}")
     style = {"description_width": "62px"}
-    controls = dict(depth=widgets.IntSlider(depth, 1, MAX_DEPTH, description="layers",
-                                            style=style, layout=widgets.Layout(width="220px")))
-    controls.update(_stack_controls(depth, list(layers)))
-    sizes = stack_map_sizes(IMAGE_SIZE, **_stack_settings({**{n: c.value for n, c in
-                                                              controls.items()}}))
-    n_layers = len(sizes)
-    layer = n_layers if layer is None else layer
+    wide = widgets.Layout(width="220px")
+    if model is None:
+        controls = dict(depth=widgets.IntSlider(depth, 1, MAX_DEPTH, description="layers",
+                                                style=style, layout=wide))
+        controls.update(_stack_controls(depth, list(layers)))
+        sizes = stack_map_sizes(IMAGE_SIZE, **_stack_settings(
+            {n: c.value for n, c in controls.items()}))
+    else:
+        sizes = map_sizes(model, image.shape[0])
+        controls = {}
+    maps = [i for i, n in enumerate(sizes, 1) if n is not None]
+    layer = maps[-1] if layer is None else layer
     last = sizes[layer - 1]
-    controls["layer"] = widgets.IntSlider(layer, 1, n_layers, description="unit of layer",
-                                          style={"description_width": "80px"},
-                                          layout=widgets.Layout(width="240px"))
+    if model is None:
+        controls["layer"] = widgets.IntSlider(layer, 1, len(sizes), description="unit of layer",
+                                              style={"description_width": "80px"},
+                                              layout=widgets.Layout(width="240px"))
+    else:
+        names = model.layer_names()
+        controls["layer"] = widgets.Dropdown(options=[(names[i - 1], i) for i in maps],
+                                             value=layer, description="unit of layer",
+                                             style={"description_width": "80px"},
+                                             layout=widgets.Layout(width="240px"))
     controls["row"] = widgets.IntSlider(last // 2, 0, last - 1, description="row", style=style,
-                                        layout=widgets.Layout(width="220px"))
+                                        layout=wide)
     controls["col"] = widgets.IntSlider(last // 2, 0, last - 1, description="column",
-                                        style=style, layout=widgets.Layout(width="220px"))
+                                        style=style, layout=wide)
 
     def constrain(values):
-        depth = values["depth"]
         limits = {}
-        for i in range(1, MAX_DEPTH + 1):
-            for key in ("k", "s", "d", "pool"):
-                limits[f"{key}{i}"] = {"disabled": i > depth}
-        settings = _stack_settings(values)
-        if settings is None:
-            return limits
-        sizes = stack_map_sizes(IMAGE_SIZE, **settings)
-        if sizes is None:          # the stack does not fit: the state explains it
-            return limits
-        limits["layer"] = {"max": len(sizes)}
-        chosen = min(values["layer"], len(sizes))
-        limits["row"] = {"max": sizes[chosen - 1] - 1}
-        limits["col"] = {"max": sizes[chosen - 1] - 1}
+        if model is None:
+            for i in range(1, MAX_DEPTH + 1):
+                for key in ("k", "s", "d", "pool"):
+                    limits[f"{key}{i}"] = {"disabled": i > values["depth"]}
+            settings = _stack_settings(values)
+            current = None if settings is None else stack_map_sizes(IMAGE_SIZE, **settings)
+            if current is None:       # a dropdown holds nothing, or the stack does not fit
+                return limits
+            limits["layer"] = {"max": len(current)}
+            chosen = min(values["layer"], len(current))
+        else:
+            current, chosen = sizes, values["layer"]
+            if chosen is None:
+                return limits
+        limits["row"] = {"max": current[chosen - 1] - 1}
+        limits["col"] = {"max": current[chosen - 1] - 1}
         return limits
 
     def compute(**values):
-        settings = _stack_settings(values)
+        if model is not None:
+            if values["layer"] is None:
+                raise NothingSelected("layer")
+            return receptive_state(model, image, layer=values["layer"], row=values["row"],
+                                   col=values["col"])
         return stack_state(image, layer=values["layer"], row=values["row"], col=values["col"],
-                           **settings)
+                           **_stack_settings(values))
 
     layout = [["depth", "layer", "row", "col"]] + [
         [f"k{i}", f"s{i}", f"d{i}", f"pool{i}"] for i in range(1, MAX_DEPTH + 1)]
+    if model is not None:
+        layout = [["layer", "row", "col"]]
     return Explorer(compute, plot_receptive_field, controls, new_figure(*RECEPTIVE_FIG_SIZE),
                     caption=caption_receptive_field, layout=layout, constrain=constrain)
 
@@ -272,7 +316,14 @@ def _receptive_recipe():
     return (load_sample("chelsea", grayscale=True, size=(IMAGE_SIZE, IMAGE_SIZE)),), {}
 
 
+def _network_recipe():
+    """The trained shapes network of notebook 08 on one of its triangles."""
+    return (draw_shape("triangle")[0],), {"model": shapes_cnn()}
+
+
 catalog.register("13", "receptive field", receptive_field_explorer, _receptive_recipe)
+catalog.register("13", "receptive field of a network", receptive_field_explorer,
+                 _network_recipe)
 
 
 # --------------------------------------------------------------------- the gallery

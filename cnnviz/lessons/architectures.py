@@ -131,14 +131,54 @@ def _map_sizes(model, size):
     return sizes
 
 
+def _main_path_convs(layer):
+    """The convolutions inside a residual block's main path (none for other layers)."""
+    if not isinstance(layer, Residual):
+        return []
+    convs = []
+    for inner in layer.block:
+        convs += [inner] if isinstance(inner, Conv2d) else _main_path_convs(inner)
+    return convs
+
+
+def _in_channels(model):
+    first = next((lay for lay in model.layers if isinstance(lay, (Conv2d, Residual))), None)
+    if isinstance(first, Residual):
+        return _in_channels(first.block)
+    return first.in_channels if first is not None else 1
+
+
+def map_sizes(model, size):
+    """The side of every layer's output map for a square one-channel-per-input picture of
+    ``size``, None for layers that give a vector.
+
+    Raises a :class:`~cnnviz.errors.SettingError` when the picture does not fit the model.
+
+    >>> map_sizes(build_stack([(3, 2), (3, 1, 1, True)]), 64)
+    [32, 32, 16]
+    """
+    if all(_layer_settings(layer) is not None for layer in model.layers):
+        return _map_sizes(model, size)
+    try:
+        shapes = model.output_shapes((_in_channels(model), size, size))
+    except ValueError as err:
+        raise SettingError(f"The {size}x{size} picture does not fit the network: {err}",
+                           size=size) from None
+    return [shape[1] if len(shape) == 3 else None for shape in shapes]
+
+
 @dataclass(frozen=True)
 class RecurrenceStep:
-    """One line of the recurrence: ``size = size_before + (kernel - 1) dilation jump_before``."""
+    """One line of the recurrence: ``size = size_before + (kernel - 1) dilation jump_before``.
+
+    ``kernel``, ``stride`` and ``dilation`` are None for a layer that is not one window
+    (a residual block: its field is the union of its paths').
+    """
 
     name: str
-    kernel: int
-    stride: int
-    dilation: int
+    kernel: int | None
+    stride: int | None
+    dilation: int | None
     size_before: int
     jump_before: int
     size: int
@@ -168,8 +208,8 @@ class ReceptiveState:
     steps : tuple of RecurrenceStep
         The recurrence, layer by layer, up to the chosen one.
     stack_weights, single_weights : int
-        Weights (no biases) of the stack's convolutions up to the chosen layer with
-        :data:`COMPARE_CHANNELS` channels, and of one convolution whose kernel is as
+        Weights (no biases) of the stack's convolutions up to the chosen layer (those on
+        the main path of residual blocks included) with :data:`COMPARE_CHANNELS` channels, and of one convolution whose kernel is as
         wide as the field.
     """
 
@@ -211,7 +251,9 @@ def receptive_state(model, image, *, layer=None, row=None, col=None) -> Receptiv
     ----------
     model : Sequential
         A network whose layers keep the map square (the stacks of :func:`build_stack`,
-        or any with square kernels, strides and paddings).
+        or any with square kernels, strides and paddings), starting with a convolution
+        (or a residual block); its first layer's input channels are taken for the
+        picture's.
     image : ndarray (H, W), H == W
         The picture the fields are drawn on (one grey channel).
     layer : int, optional
@@ -241,13 +283,15 @@ def receptive_state(model, image, *, layer=None, row=None, col=None) -> Receptiv
     image = as_array(image, "image", ndims=(2,))
     if image.shape[0] != image.shape[1]:
         raise ValueError(f"image must be square; got shape {image.shape}")
-    channels = next((lay.in_channels for lay in model.layers if isinstance(lay, Conv2d)), 1)
-    sizes = _map_sizes(model, image.shape[0])
-    fields = receptive_field(model, (channels, *image.shape))
+    sizes = map_sizes(model, image.shape[0])
+    fields = receptive_field(model, (_in_channels(model), *image.shape))
     layer = len(model) if layer is None else positive_int(layer, "layer")
     if layer > len(model):
         raise ValueError(f"layer must be between 1 and {len(model)}; got {layer}")
     n = sizes[layer - 1]
+    if n is None:
+        raise ValueError(f"layer must give a map (channels, height, width); layer {layer}, "
+                         f"{model.layer_names()[layer - 1]}, gives a vector")
     unit = []
     for name, value in (("row", row), ("col", col)):
         value = n // 2 if value is None else nonnegative_int(value, name)
@@ -259,10 +303,16 @@ def receptive_state(model, image, *, layer=None, row=None, col=None) -> Receptiv
     names = model.layer_names()
     for i, lay in enumerate(model.layers[:layer]):
         settings = _layer_settings(lay)
+        new = fields[i].size[0]
         if settings is None:
+            stack += sum(conv2d_params(COMPARE_CHANNELS, COMPARE_CHANNELS, conv.kernel_size,
+                                       bias=False) for conv in _main_path_convs(lay))
+            if (new, fields[i].jump[0]) != (size, jump):    # a residual block, say
+                steps.append(RecurrenceStep(names[i], None, None, None, size, jump, new,
+                                            fields[i].jump[0]))
+                size, jump = new, fields[i].jump[0]
             continue
         k, s, d = settings
-        new = fields[i].size[0]
         steps.append(RecurrenceStep(names[i], k, s, d, size, jump, new, fields[i].jump[0]))
         size, jump = new, fields[i].jump[0]
         if isinstance(lay, Conv2d):
@@ -682,6 +732,6 @@ __all__ = [
     "ARCHITECTURES", "ArchitectureRow", "COMPARE_CHANNELS", "GalleryState", "KERNEL_SIZES",
     "METRICS", "ReceptiveState", "RecurrenceStep", "StackLayer", "architecture_row",
     "architecture_table", "build_stack", "deep_stack", "effective_field", "gallery_state",
-    "gradient_through_depth", "mass_width", "random_conv_stack", "receptive_state", "share_inside",
+    "gradient_through_depth", "map_sizes", "mass_width", "random_conv_stack", "receptive_state", "share_inside",
     "stack_map_sizes", "stack_state", "unit_input_gradient",
 ]

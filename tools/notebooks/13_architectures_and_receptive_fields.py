@@ -99,6 +99,15 @@ cat = load_sample("chelsea", grayscale=True, size=(64, 64))
 receptive_field_explorer(cat)
 
 # %% [markdown]
+# The explorer takes a network of your own too, passed as `model=` (any `cnnviz.Sequential` with square kernels and strides), and then offers its layers instead of the stack's settings. Here is the trained shapes network of notebook 08 on one of its triangles: how much of the 28x28 picture does a unit of each layer see, and which layer is the first whose units can take in a whole shape?
+
+# %% tags=["nbval-ignore-output"]
+from cnnviz.datasets import draw_shape
+
+triangle = draw_shape("triangle")[0]
+receptive_field_explorer(triangle, model=shapes_cnn())
+
+# %% [markdown]
 # ## 2. The effective receptive field
 #
 # The receptive field says which pixels a unit *can* depend on. How much it depends on each of them is a different question, and the gradient answers it: `d(unit) / d(input)`, computed by the backward pass as in notebook 08. Luo et al. (2016) measured it on many networks and found a blob much smaller than the square, brightest in the middle. The reason is counting: a pixel in the middle of the field reaches the unit along many paths through the layers between, a pixel at the edge along only one.
