@@ -410,6 +410,20 @@ def test_gallery_takes_a_learners_network():
     assert "no ImageNet score" in ex.text.value
 
 
+def test_notebook_builds_its_explorers_from_the_catalogs_inputs():
+    """Each explorer stored in notebook 13 carries the fingerprint of a catalog entry."""
+    import nbformat
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "notebooks" / \
+        "13_architectures_and_receptive_fields.ipynb"
+    stored = [out["metadata"][catalog.METADATA_KEY]
+              for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"
+              for out in cell.outputs if catalog.METADATA_KEY in out.get("metadata", {})]
+    expected = [e.origin() for e in catalog.entries() if e.notebook == "13"]
+    assert stored == expected
+
+
 def test_catalog_lists_both_explorers_of_notebook_13():
     """The catalog builds the two explorers with the notebook's inputs."""
     keys = [e.key for e in catalog.entries() if e.notebook == "13"]

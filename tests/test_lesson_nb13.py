@@ -76,6 +76,16 @@ def test_trained_network_blob_fills_most_of_its_small_field_but_favours_the_midd
 
 
 # ---------------------------------------------------------------------- section 3
+def test_accuracy_rose_and_costs_fell_after_vgg16():
+    """'From AlexNet to MobileNetV2, ImageNet accuracy rose, and after VGG16 the parameters and
+    multiply-adds fell.'"""
+    r = rows()
+    assert r["MobileNetV2"].top1 > r["AlexNet"].top1
+    for key in ("params", "multiply_adds"):
+        later = [getattr(r[name], key) for name in ("VGG16", "ResNet-18", "MobileNetV2")]
+        assert later == sorted(later, reverse=True)
+
+
 def test_summaries_cost_no_memory():
     """'Their summaries cost no memory': no weight array exists after a summary."""
     net = models.vgg16()

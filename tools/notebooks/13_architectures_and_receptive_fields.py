@@ -41,7 +41,7 @@ plt.rcParams.update({"figure.dpi": 80, "figure.figsize": (8, 3)})
 #
 # `r_l = r_(l-1) + (k_l - 1) * d_l * j_(l-1)`        `j_l = j_(l-1) * s_l`
 #
-# A stride or a pool does not widen the field of its own layer by much, but it multiplies the jump, so every layer after it adds more. `cnnviz.receptive_field` applies the recurrence to any network; here are two and three stacked 3x3 convolutions, and a 3x3 convolution, a 2x2 pool and another 3x3 convolution:
+# A stride, or a pool (whose window moves by its own size), multiplies the jump, so every layer after it adds more. `cnnviz.receptive_field` applies the recurrence to any network; here are two and three stacked 3x3 convolutions, and a 3x3 convolution, a 2x2 pool and another 3x3 convolution:
 
 # %%
 two = [cnnviz.Conv2d(1, 1, 3), cnnviz.Conv2d(1, 1, 3)]
@@ -311,7 +311,7 @@ print("parameters:", bn.num_params, "(a weight and a bias per channel)")
 # - A unit's **receptive field** grows by `(k - 1) * d * j` per layer, where the jump `j` is the product of the strides before it: two 3x3 convolutions see 5x5, three 7x7, and a stride-2 pool in between doubles what every later layer adds.
 # - Stacked 3x3 convolutions reach the field of one large kernel with fewer weights and more ReLUs: the VGG argument.
 # - The **effective** receptive field, measured with the gradient `d(unit) / d(input)`, is a blob in the middle of the square, and a smaller part of it the deeper the stack.
-# - From AlexNet to MobileNetV2, ImageNet accuracy went up while parameters and multiply-adds came down, thanks to small kernels, 1x1 convolutions, residual connections, global average pooling, depthwise-separable convolutions and batch normalisation.
+# - From AlexNet to MobileNetV2, ImageNet accuracy rose, and after VGG16 the parameters and multiply-adds fell, thanks to small kernels, 1x1 convolutions, residual connections, global average pooling, depthwise-separable convolutions and batch normalisation.
 
 # %% [markdown]
 # ## Exercises
