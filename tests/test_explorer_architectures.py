@@ -326,7 +326,8 @@ def test_receptive_explorer_sweeps_every_control_without_error():
 
 
 def test_receptive_explorer_random_combinations_match_the_state():
-    """Random settings: the state is stack_state's for the same values, the sliders stop at the map."""
+    """Random settings: the state is stack_state's for the same values; the sliders stop at
+    the map's edge."""
     ex = receptive_field_explorer(IMAGE)
     rng = np.random.default_rng(7)
     for _ in range(25):

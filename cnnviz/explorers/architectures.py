@@ -13,7 +13,6 @@ The state lives in :mod:`cnnviz.lessons.architectures`.
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from ..datasets import draw_shape
@@ -91,6 +90,7 @@ def _receptive_painter(words, axes, state):
     ]
 
     def paint(d):
+        px = words.px_per_pt * 72 / draw.DPI        # figure pixels per pixel at draw.DPI
         title = words.font(10, "DejaVu Sans:bold")
         regular = words.font(9)
         mono = words.font(8.5, _MONO)
@@ -104,14 +104,14 @@ def _receptive_painter(words, axes, state):
         x, y = words.xy(0.52, 0.93)
         d.text((x, y), f"field {size}x{size}, jump {state.jump}", font=title,
                fill=draw.rgb(draw.HIGHLIGHT), anchor="la")
-        d.multiline_text((x, y + 24 * words.px_per_pt * 72 / 80), "\n".join(lines), font=mono,
+        d.multiline_text((x, y + 24 * px), "\n".join(lines), font=mono,
                          fill=_BLACK, spacing=round(3 * words.px_per_pt))
         x2, y2 = words.xy(0.52, 0.27)
         d.text((x2, y2), sees, font=regular, fill=_BLACK, anchor="la")
-        d.text((x2, y2 + 17 * words.px_per_pt * 72 / 80), where, font=regular, fill=_BLACK,
+        d.text((x2, y2 + 17 * px), where, font=regular, fill=_BLACK,
                anchor="la")
         for k, line in enumerate(comparison):
-            d.text((x2, y2 + (40 + 16 * k) * words.px_per_pt * 72 / 80), line, font=regular,
+            d.text((x2, y2 + (40 + 16 * k) * px), line, font=regular,
                    fill=_BLACK, anchor="la")
 
     return paint
@@ -183,7 +183,7 @@ def caption_receptive_field(state):
             f"{ratio:.2f} times the weights of the stack's convolutions.")
 
 
-def _stack_controls(depth, layers):
+def _stack_controls(layers):
     import ipywidgets as widgets
 
     style = {"description_width": "62px"}
@@ -237,7 +237,7 @@ def receptive_field_explorer(image, *, model=None, depth=3,
     if model is None:
         controls = dict(depth=widgets.IntSlider(depth, 1, MAX_DEPTH, description="layers",
                                                 style=style, layout=wide))
-        controls.update(_stack_controls(depth, list(layers)))
+        controls.update(_stack_controls(list(layers)))
         sizes = stack_map_sizes(IMAGE_SIZE, **_stack_settings(
             {n: c.value for n, c in controls.items()}))
     else:
@@ -395,7 +395,7 @@ def _gallery_painter(words, ax, state, points):
             d.text(fig_to_px(fx + 0.014, fy + 0.02), name, font=small, fill=colour,
                    anchor="lb")
         x, y = fig_to_px(0.5, 0.9)
-        step = round(15 * words.px_per_pt * 72 / 80)
+        step = round(15 * words.px_per_pt * 72 / draw.DPI)
         for k, line in enumerate(lines):
             is_chosen = k > 0 and state.rows[k - 1].name == chosen.name
             d.text((x, y + k * step), line, font=mono_bold if is_chosen or k == 0 else mono,

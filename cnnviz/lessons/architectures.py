@@ -209,7 +209,8 @@ class ReceptiveState:
         The recurrence, layer by layer, up to the chosen one.
     stack_weights, single_weights : int
         Weights (no biases) of the stack's convolutions up to the chosen layer (those on
-        the main path of residual blocks included) with :data:`COMPARE_CHANNELS` channels, and of one convolution whose kernel is as
+        the main path of residual blocks included) with :data:`COMPARE_CHANNELS`
+        channels, and of one convolution whose kernel is as
         wide as the field.
     """
 
@@ -732,6 +733,6 @@ __all__ = [
     "ARCHITECTURES", "ArchitectureRow", "COMPARE_CHANNELS", "GalleryState", "KERNEL_SIZES",
     "METRICS", "ReceptiveState", "RecurrenceStep", "StackLayer", "architecture_row",
     "architecture_table", "build_stack", "deep_stack", "effective_field", "gallery_state",
-    "gradient_through_depth", "map_sizes", "mass_width", "random_conv_stack", "receptive_state", "share_inside",
-    "stack_map_sizes", "stack_state", "unit_input_gradient",
+    "gradient_through_depth", "map_sizes", "mass_width", "random_conv_stack", "receptive_state",
+    "share_inside", "stack_map_sizes", "stack_state", "unit_input_gradient",
 ]
