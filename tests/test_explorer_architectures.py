@@ -475,6 +475,19 @@ def test_network_mode_recurrence_shows_residual_blocks_as_one_step():
     assert all(a.size == b.size_before for a, b in zip(state.steps, state.steps[1:]))
 
 
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(image=np.zeros((32, 32))), r"image must have shape \(64, 64\); got \(32, 32\)"),
+    (dict(image=np.zeros((3, 64, 64))), r"image must be a square grey picture \(H, W\); got "
+                                        r"shape \(3, 64, 64\)"),
+    (dict(image=np.zeros((8, 8)), model=models.lenet5()),
+     r"The 8x8 picture does not fit the network: layer 4, Conv2d\(6, 16"),
+])
+def test_factory_names_a_picture_that_does_not_fit(kwargs, message):
+    """A picture of the wrong shape for the stack, or too small for the network, is named."""
+    with pytest.raises(ValueError, match=message):
+        receptive_field_explorer(**kwargs)
+
+
 def test_network_mode_rejects_a_layer_without_a_map():
     """Asking for a unit of the dense layer is explained, naming the layer."""
     with pytest.raises(ValueError, match="layer 8, Dense-8, gives a vector"):
