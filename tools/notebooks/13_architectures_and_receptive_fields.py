@@ -21,7 +21,7 @@ import matplotlib.pyplot as plt
 import cnnviz
 from cnnviz import models
 from cnnviz.images import load_sample
-from cnnviz.datasets import make_shapes
+from cnnviz.datasets import draw_shape, make_shapes
 from cnnviz.pretrained import shapes_cnn
 from cnnviz.lessons.architectures import (
     architecture_table, effective_field, gradient_through_depth, mass_width,
@@ -102,8 +102,6 @@ receptive_field_explorer(cat)
 # The explorer takes a network of your own too, passed as `model=` (any `cnnviz.Sequential` with square kernels and strides), and then offers its layers instead of the stack's settings. Here is the trained shapes network of notebook 08 on one of its triangles: how much of the 28x28 picture does a unit of each layer see, and which layer is the first whose units can take in a whole shape?
 
 # %% tags=["nbval-ignore-output"]
-from cnnviz.datasets import draw_shape
-
 triangle = draw_shape("triangle")[0]
 receptive_field_explorer(triangle, model=shapes_cnn())
 
