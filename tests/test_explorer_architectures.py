@@ -492,3 +492,17 @@ def test_network_mode_rejects_a_layer_without_a_map():
     """Asking for a unit of the dense layer is explained, naming the layer."""
     with pytest.raises(ValueError, match="layer 8, Dense-8, gives a vector"):
         receptive_state(cnnviz.pretrained.shapes_cnn(), np.zeros((28, 28)), layer=8)
+
+
+@pytest.mark.parametrize("key", ["13-receptive-field", "13-receptive-field-of-a-network",
+                                 "13-architecture-gallery"])
+def test_stored_picture_is_twice_the_figure_with_the_caption_under_it(key):
+    """The stored view: the figure at STORED_SCALE times the density, then a strip of words."""
+    from cnnviz.explorers._base import STORED_SCALE
+
+    ex = catalog.get(key).build()
+    stored = np.asarray(Image.open(io.BytesIO(ex.static_png())).convert("RGB"))
+    figure = pixels(ex)
+    assert stored.shape[1] == STORED_SCALE * figure.shape[1]
+    strip = stored[STORED_SCALE * figure.shape[0]:]
+    assert strip.shape[0] > 20 and (strip < 128).any(), "the caption strip has no words"
