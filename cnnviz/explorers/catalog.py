@@ -113,6 +113,8 @@ class Entry:
     title: str
     factory: Callable
     recipe: Callable[[], tuple] = field(default=lambda: ((), {}))
+    #: the notebook shows this explorer on an impossible setting, to explain it
+    opens_on_explanation: bool = False
 
     @property
     def key(self) -> str:
@@ -133,9 +135,13 @@ class Entry:
 _REGISTERED: list[Entry] = []
 
 
-def register(notebook, title, factory, recipe=None):
-    """Add an entry (called by the explorer modules, next to their factories)."""
-    entry = Entry(notebook, title, factory, recipe or (lambda: ((), {})))
+def register(notebook, title, factory, recipe=None, *, opens_on_explanation=False):
+    """Add an entry (called by the explorer modules, next to their factories).
+
+    ``opens_on_explanation`` marks an explorer that its notebook opens on an impossible
+    setting, to show the explanation (notebook 04's "no window fits")."""
+    entry = Entry(notebook, title, factory, recipe or (lambda: ((), {})),
+                  opens_on_explanation=bool(opens_on_explanation))
     if any(e.key == entry.key for e in _REGISTERED):
         raise ValueError(f"an explorer {entry.key!r} is already in the catalog")
     _REGISTERED.append(entry)

@@ -33,6 +33,8 @@ from matplotlib.patches import Rectangle
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
+from ..lessons import number  # noqa: F401  (one formatter for lessons and figures)
+
 # ---------------------------------------------------------------------------- palette
 DPI = 80
 #: colour map for intensities (photos, feature maps after ReLU)
@@ -118,16 +120,6 @@ def symmetric_limits(values, minimum=1e-12):
     m = float(np.max(np.abs(values))) if np.size(values) else 1.0
     m = max(m, minimum)
     return -m, m
-
-
-def number(value) -> str:
-    """A number as the figures print it: 19, -3, 0.111, and never "-0".
-
-    >>> [number(v) for v in (19.0, -3, 1 / 9, -0.0, -1e-20)]
-    ['19', '-3', '0.111', '0', '-1e-20']
-    """
-    text = f"{value:.3g}"
-    return "0" if text == "-0" else text
 
 
 # ------------------------------------------------------------------------------- text

@@ -358,6 +358,9 @@ _NOTEBOOK = [
 ]
 for _title, _args, _kwargs in _NOTEBOOK:
     catalog.register("04", _title, size_explorer, lambda a=_args, k=_kwargs: (a, dict(k)))
+# Section 6 opens on a kernel larger than the input, to explain why no window fits.
+catalog.register("04", "no window fits", size_explorer, lambda: ((5, 7), {"padding": 0}),
+                 opens_on_explanation=True)
 
 __all__ = ["COVERAGE_CMAP", "CELL", "FIGURE", "constrain", "explain", "grid_rgb",
            "plot_output_size", "size_explorer"]

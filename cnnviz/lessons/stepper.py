@@ -19,6 +19,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from . import number
 from .._validate import as_array, positive_int
 from ..convolution import convolve2d, correlate2d
 from ..errors import DoesNotFit, SettingError
@@ -64,12 +65,6 @@ class NoSuchStep(SettingError):
 
 
 # ----------------------------------------------------------------------------- sums
-def _number(value):
-    """A number as the sums print it: 19, -3, 0.111, never "-0"."""
-    text = f"{value:.3g}"
-    return "0" if text == "-0" else text
-
-
 def written_sum(window, kernel):
     """The dot product of a window and a kernel, written out term by term.
 
@@ -84,13 +79,13 @@ def written_sum(window, kernel):
     '2×1 + 5×(-1) = -3'
     """
     def factor(v):
-        text = _number(v)
+        text = number(v)
         return f"({text})" if text.startswith("-") else text
 
     window = np.asarray(window, dtype=float)
     kernel = np.asarray(kernel, dtype=float)
     terms = " + ".join(f"{factor(a)}×{factor(b)}" for a, b in zip(window.flat, kernel.flat))
-    return f"{terms} = {_number(float(np.sum(window * kernel)))}"
+    return f"{terms} = {number(float(np.sum(window * kernel)))}"
 
 
 def step_count(image_shape, kernel_shape) -> int:
