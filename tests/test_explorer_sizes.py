@@ -400,14 +400,17 @@ def test_a_bug_in_the_state_is_recorded_not_explained(monkeypatch):
 
 
 NOTEBOOK_04_CALLS = [((7, 3), {}), ((8, 3), {"stride": 2}), ((6, 3), {"padding": "same"}),
-                     ((7, 3), {"dilation": 2})]
+                     ((7, 3), {"dilation": 2}), ((5, 7), {"padding": 0})]
 
 
 def test_the_catalog_builds_them_as_notebook_04_does():
-    """Every explorer of notebook 04 that opens on a picture is in the catalog with its inputs."""
+    """Every explorer of notebook 04 is in the catalog with its inputs (the last one opens
+    on its explanation, marked so)."""
     origins = [e.origin() for e in catalog.entries() if e.notebook == "04"]
     assert origins == [size_explorer(*args, **kwargs).origin for args, kwargs in NOTEBOOK_04_CALLS]
     assert size_explorer(7, 3, padding=0).origin not in origins   # custom 0 is another input
+    assert [e.opens_on_explanation for e in catalog.entries() if e.notebook == "04"] == \
+        [False, False, False, False, True]
 
 
 def test_layout_is_two_rows():
