@@ -28,7 +28,7 @@ from types import MappingProxyType
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._validate import as_array, check_memory, finite_real, one_of, positive_int
+from ._validate import as_array, check_memory, finite_real, odd_int, one_of, positive_int
 from .convolution import PAD_MODES, correlate2d, pad2d
 
 
@@ -169,13 +169,7 @@ Its entries sum to 1, so flat regions keep their brightness.
 
 # ---------------------------------------------------------------------- argument checks
 def _odd_size(size, name="size") -> int:
-    size = positive_int(size, name)
-    if size % 2 == 0:
-        raise ValueError(
-            f"{name} must be a positive odd integer, so the window has a centre pixel; "
-            f"got {size}"
-        )
-    return size
+    return odd_int(size, name)
 
 
 #: The range of a standard deviation (``sigma``, ``sigma_space``, ``sigma_range``): wide

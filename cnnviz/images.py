@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ._validate import as_array, check_memory, int_pair, positive_int
+from ._validate import as_array, boolean, check_memory, int_pair, positive_int
 
 MAX_PIXELS = 50_000_000
 """Default pixel limit of :func:`load_image`: a 48-megapixel phone photo still loads."""
@@ -360,8 +360,7 @@ def load_image(path, *, grayscale=False, size=None, max_pixels=MAX_PIXELS):
     >>> load_image(buffer.getvalue(), grayscale=True, size=(1, 2))
     array([[0.299, 0.299]], dtype=float32)
     """
-    if not isinstance(grayscale, (bool, np.bool_)):
-        raise TypeError(f"grayscale must be True or False; got {grayscale!r}")
+    grayscale = boolean(grayscale, "grayscale")
     if size is not None:
         size = int_pair(size, "size")
         # The float32 result and the copies made while resizing: about three (H, W, 3) arrays.
