@@ -426,7 +426,10 @@ def load_image(path, *, grayscale=False, size=None, max_pixels=MAX_PIXELS):
     if size is not None:
         arr = _resize(arr, *size)
     if arr.ndim == 3:
-        arr = arr @ _LUMA if grayscale else np.moveaxis(arr, -1, 0)
+        # A weighted sum term by term, in a fixed order: a matrix product would hand it
+        # to BLAS, whose summation order (and last bit) depends on the CPU.
+        arr = (arr[..., 0] * _LUMA[0] + arr[..., 1] * _LUMA[1] + arr[..., 2] * _LUMA[2]
+               if grayscale else np.moveaxis(arr, -1, 0))
     elif not grayscale:
         arr = np.broadcast_to(arr, (3, *arr.shape))
     return np.ascontiguousarray(arr, dtype=np.float32)
