@@ -13,7 +13,8 @@ Two explorers:
 * :func:`model_share_explorer`: a dropdown of well-known networks; each layer
   that learns something is a bar showing its share of all the parameters.
 
-The counting itself is :mod:`cnnviz.lessons.parameters` (:func:`~cnnviz.lessons.parameters.layer_counts`,
+The counting itself is :mod:`cnnviz.lessons.parameters`
+(:func:`~cnnviz.lessons.parameters.layer_counts`,
 :func:`~cnnviz.lessons.parameters.model_share`), which draws nothing.
 """
 
@@ -30,7 +31,8 @@ from matplotlib.ticker import NullLocator
 
 from ..errors import DoesNotFit
 from ..lessons.parameters import (
-    MAX_ROWS, MODEL_NOTES, MODELS, LayerCounts, layer_counts, model_share,
+    MAX_ROWS, MODEL_NOTES, MODELS, LayerCounts, count_in_words, float32_bytes, layer_counts,
+    model_share, percent, times_as_many,
 )
 from . import catalog, draw
 from ._base import Explorer
@@ -102,14 +104,6 @@ def _geometry(c: LayerCounts):
     nw = max(u, 0.025)
     neuron = (_X_OUT + side - nw, _Y_MID + side / 2 - nw, nw, nw, max(d_out / c.filters, 0.02))
     return _Geometry((_X_IN, top - padded * u, padded * u), inp, field, out, neuron)
-
-
-def _count_words(n):
-    """A short reading of a big count: 14,455,392 -> "14.5 million"."""
-    for limit, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
-        if n >= limit:
-            return f"{n / limit:.3g} {word}"
-    return f"{n:,}"
 
 
 _TICKS = ((1, "1"), (1e3, "1 thousand"), (1e6, "1 million"), (1e9, "1 billion"),
@@ -243,11 +237,6 @@ def _shade(colour, amount):
     return tuple(v * (1 - amount) for v in to_rgb(colour))
 
 
-def _times(big, small):
-    ratio = big / small
-    return f"{ratio:,.0f}" if ratio >= 10 else f"{ratio:.2g}"
-
-
 def _calculator_caption(c: LayerCounts):
     k, C, K = c.kernel_size, c.in_channels, c.filters
     positions = c.out * c.out
@@ -257,13 +246,13 @@ def _calculator_caption(c: LayerCounts):
         "size does not appear: the same filters slide over every position.",
         f"<b>Locally connected</b>: the same windows, but a separate set of filters at each of the "
         f"{c.out}&times;{c.out} = {positions:,} positions: {positions:,} &times; "
-        f"{c.conv_params:,} = <b>{c.local_params:,}</b> ({_times(c.local_params, c.conv_params)} "
-        "times the convolution).",
+        f"{c.conv_params:,} = <b>{c.local_params:,}</b> "
+        f"({times_as_many(c.local_params, c.conv_params)} times the convolution).",
         f"<b>Dense</b>: all {c.inputs:,} inputs to each of the {c.neurons:,} outputs: "
         f"{c.inputs:,} &times; {c.neurons:,} = {c.dense_weights:,} weights + {c.neurons:,} biases "
-        f"= <b>{c.dense_params:,}</b> ({_count_words(c.dense_params)}, "
-        f"{_times(c.dense_params, c.conv_params)} times the convolution; at 4 bytes each, "
-        f"{_memory(c.dense_params)}).",
+        f"= <b>{c.dense_params:,}</b> ({count_in_words(c.dense_params)}, "
+        f"{times_as_many(c.dense_params, c.conv_params)} times the convolution; at 4 bytes each, "
+        f"{float32_bytes(c.dense_params)}).",
     ]
     if c.skipped:
         rows = "row and column" if c.skipped == 1 else f"{c.skipped} rows and columns"
@@ -272,14 +261,6 @@ def _calculator_caption(c: LayerCounts):
             f"not a multiple of the stride {c.stride}, so the last {rows} of the "
             f"{'padded ' if c.padding else ''}input are never read.")
     return "<br>".join(lines)
-
-
-def _memory(count):
-    size = count * 4
-    for limit, unit in ((1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB")):
-        if size >= limit:
-            return f"{size / limit:.3g} {unit}"
-    return f"{size} bytes"
 
 
 def explain(err):
@@ -326,15 +307,6 @@ catalog.register("07", "parameter calculator", parameter_calculator)
 _SHORT_NOTES = {"AlexNet": "torchvision's layout: 64 first filters, the paper's 96"}
 
 
-def _percent(share):
-    """A share in percent with one decimal; a small one is "<0.1%" rather than a false 0.0%.
-
-    >>> _percent(0.02), _percent(74.27)
-    ('<0.1%', '74.3%')
-    """
-    return "<0.1%" if 0 < share < 0.05 else f"{share:.1f}%"
-
-
 def _paint_share(layer, ax, m):
     s = layer.px_per_pt * 72 / draw.DPI          # pixel offsets follow the figure's dpi
     heading = f"{m.name} on a {m.summary.input_shape} input: {m.total:,} parameters"
@@ -363,7 +335,7 @@ def _paint_share(layer, ax, m):
             end, mid = _pixel(layer, ax, share, i)
             pen.text((name_x, mid), row.name, font=font, fill=_BLACK, anchor="lm")
             pen.text((shape_x, mid), str(row.output_shape), font=font, fill=_BLACK, anchor="rm")
-            text = f"{row.params:,} ({_percent(share)})"
+            text = f"{row.params:,} ({percent(share)})"
             if share > 55:           # long bar: the number goes inside its end
                 pen.text((end - 5 * s, mid), text, font=font, fill=_WHITE, anchor="rm")
             else:
@@ -411,8 +383,9 @@ def _share_caption(m):
     table = m.summary._repr_html_()
     note = f" {html.escape(MODEL_NOTES[m.name])}." if m.name in MODEL_NOTES else ""
     return (
-        f"{html.escape(m.name)}:{note} The biggest layer, {biggest.name}, holds {biggest.params:,} parameters: {share:.1f}% of "
-        f"the {m.total:,}. Layers without parameters (ReLU, pooling, flatten) are left out of the "
+        f"{html.escape(m.name)}:{note} The biggest layer, {biggest.name}, holds "
+        f"{biggest.params:,} parameters: {share:.1f}% of the {m.total:,}. Layers without "
+        "parameters (ReLU, pooling, flatten) are left out of the "
         f"chart.<details><summary>Every layer of {html.escape(m.name)}</summary>{table}</details>"
     )
 

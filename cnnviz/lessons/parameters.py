@@ -140,10 +140,10 @@ def layer_counts(size, in_channels, filters, kernel_size, *, stride=1, padding=0
     (55, 290400, 363, 105705600, 34944)
     >>> layer_counts(224, 3, 96, 11, stride=4).skipped     # (224 - 11) / 4 is not whole
     1
-    >>> layer_counts(4, 3, 6, 7)
+    >>> layer_counts(4, 3, 6, 7)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    cnnviz.errors.DoesNotFit: A 7x7 filter does not fit on a 4x4 image with padding 0: there is no place to put it. Make the image bigger or the filter smaller, or pad by at least 2.
+    cnnviz.errors.DoesNotFit: A 7x7 filter does not fit on a 4x4 image with padding 0: ... pad by at least 2.
     """
     size = positive_int(size, "size")
     in_channels = positive_int(in_channels, "in_channels")
@@ -232,5 +232,51 @@ def model_share(name):
     return ModelShare(name, summary, rows, kinds)
 
 
-__all__ = ["LayerCounts", "MAX_ROWS", "MODELS", "MODEL_NOTES", "ModelShare", "layer_counts",
-           "model_share", "padding_to_fit"]
+# ------------------------------------------------------------------ counts in words
+def count_in_words(n):
+    """A short reading of a big count.
+
+    >>> count_in_words(14_455_392), count_in_words(2.5e12), count_in_words(456)
+    ('14.5 million', '2.5 trillion', '456')
+    """
+    for limit, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if n >= limit:
+            return f"{n / limit:.3g} {word}"
+    return f"{n:,}"
+
+
+def times_as_many(big, small):
+    """``big / small`` as the lesson says it: whole above 10, two digits below.
+
+    >>> times_as_many(14_455_392, 456), times_as_many(3, 2)
+    ('31,700', '1.5')
+    """
+    ratio = big / small
+    return f"{ratio:,.0f}" if ratio >= 10 else f"{ratio:.2g}"
+
+
+def float32_bytes(count):
+    """The memory of ``count`` parameters at 4 bytes each (32-bit floats), in words.
+
+    >>> float32_bytes(14_455_392), float32_bytes(100)
+    ('57.8 MB', '400 bytes')
+    """
+    size = count * 4
+    for limit, unit in ((1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB")):
+        if size >= limit:
+            return f"{size / limit:.3g} {unit}"
+    return f"{size} bytes"
+
+
+def percent(share):
+    """A share in percent with one decimal; a small one is "<0.1%" rather than a false 0.0%.
+
+    >>> percent(0.02), percent(74.27), percent(0)
+    ('<0.1%', '74.3%', '0.0%')
+    """
+    return "<0.1%" if 0 < share < 0.05 else f"{share:.1f}%"
+
+
+__all__ = ["LayerCounts", "MAX_ROWS", "MODELS", "MODEL_NOTES", "ModelShare", "count_in_words",
+           "float32_bytes", "layer_counts", "model_share", "padding_to_fit", "percent",
+           "times_as_many"]
