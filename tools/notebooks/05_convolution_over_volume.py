@@ -21,7 +21,8 @@ import matplotlib.pyplot as plt
 
 import cnnviz
 from cnnviz.images import load_sample
-from cnnviz.explorers.volume import COLOUR_FILTERS, filter_stack_explorer, partial_sums_explorer
+from cnnviz.explorers.volume import filter_stack_explorer, partial_sums_explorer
+from cnnviz.lessons.volume import COLOUR_FILTERS
 from cnnviz.exercises import nb05
 
 plt.rcParams.update({"figure.dpi": 80, "figure.figsize": (8, 3)})
@@ -77,7 +78,7 @@ print(f"{'sum + bias':>10} at (40, 60): {total[i, j]:+.4f}")
 assert np.allclose(total, out[0], atol=1e-6)
 
 # %% [markdown]
-# The explorer shows the same thing for the whole photo. Top row: the three colour planes and the photo. Middle row: the filter's three slices, each under the plane it slides over, and the bias. Bottom row: the partial map of each channel and, on the right, their sum plus the bias, which is the filter's output. All four maps share one colour scale: purple is positive, orange-brown negative, white zero (not red and blue, which here would look like the red and blue planes). The circle marks one output pixel, and the caption adds up its numbers; the black square on the planes is the 3x3 window it reads.
+# The explorer shows the same thing for the whole photo. Top row: the three colour planes and the photo. Middle row: the filter's three slices, each under the plane it slides over, and the bias. Bottom row: the partial map of each channel and, on the right, their sum plus the bias, which is the filter's output. All four maps share one colour scale: orange-brown is positive, purple negative, white zero (not red and blue, which here would look like the red and blue planes). The circle marks one output pixel, and the caption adds up its numbers; the black square on the planes is the 3x3 window it reads.
 #
 # Things to try:
 #

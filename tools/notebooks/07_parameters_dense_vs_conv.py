@@ -17,9 +17,8 @@
 # %%
 import cnnviz
 from cnnviz.models import example_classifier, lenet5, vgg16
-from cnnviz.explorers.parameters import (
-    layer_counts, model_share, model_share_explorer, parameter_calculator,
-)
+from cnnviz.explorers.parameters import model_share_explorer, parameter_calculator
+from cnnviz.lessons.parameters import layer_counts, model_share
 from cnnviz.exercises import nb07
 
 # %% [markdown]
