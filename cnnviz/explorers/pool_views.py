@@ -95,15 +95,16 @@ def plot_pooling(state, fig=None, artists=None):
         out_title += "\n(ceil mode adds nothing here: (n - k) / s is whole)"
     t_out.set_text(out_title)
     inside = int((~np.isnan(state.window)).sum())
-    which = "one window" if inside == k * k else f"the {inside} pixels inside the map"
+    # a partial window's title takes two lines: one would not fit over the zoom
+    which = "one window: " if inside == k * k else f"the {inside} pixels inside the map:\n"
     if state.winner is None:
         artists["best"].set_visible(False)
-        t_zoom.set_text(f"{which}: mean {state.value:.2f}")
+        t_zoom.set_text(f"{which}mean {state.value:.2f}")
     else:
         wr, wc = state.winner
         artists["best"].set_bounds(wc - 0.5, wr - 0.5, 1, 1)
         artists["best"].set_visible(True)
-        t_zoom.set_text(f"{which}: max {state.value:.2f}")
+        t_zoom.set_text(f"{which}max {state.value:.2f}")
     return fig, artists
 
 
@@ -123,8 +124,9 @@ def _pool_caption(state):
     return (f"<b>{H}x{W} = {H * W:,} values &rarr; {oh}x{ow} = {oh * ow:,}</b> "
             f"({H * W / (oh * ow):.1f} times fewer), keeping {kept}. {overlap} "
             "The orange square on the left is the window zoomed in on the right."
-            f"<pre style='margin:4px 0'>{formula}\n"
-            f"rows:    {state.rows_text}\ncolumns: {state.cols_text}</pre>")
+            # a block of monospaced lines: <br> and <div> also break the stored picture's lines
+            "<div style='margin:4px 0;font-family:monospace;white-space:pre'>"
+            f"{formula}<br>rows:    {state.rows_text}<br>columns: {state.cols_text}</div>")
 
 
 def pooling_limits(values, shape):
@@ -244,8 +246,10 @@ def _swatch(rgb, label):
 
 def _shift_caption(state):
     k, s = state.kernel_size, state.shift
-    key = (f"Right: {_swatch(SAME_RGB, 'same value')} &nbsp; {_swatch(CHANGED_RGB, 'changed')} "
-           f"&nbsp; {_swatch(ZERO_RGB, 'zero in both (not counted)')}.<br>")
+    # the colours named in words too: the stored picture's caption has no swatches
+    key = (f"Right: {_swatch(SAME_RGB, 'same value (blue),')} "
+           f"{_swatch(CHANGED_RGB, 'changed (orange),')} "
+           f"{_swatch(ZERO_RGB, 'zero in both, not counted (grey)')}.<br>")
     if s == 0:
         return key + "No shift: everything stays the same. Move the <i>shift</i> slider."
     note = ""
