@@ -428,3 +428,32 @@ def test_winner_index_panel_is_one_colour():
     cell = picture.shape[0] // ex.state.indices.shape[0]
     corners = picture[2::cell, 2::cell, :3].reshape(-1, 3)
     assert len(np.unique(corners, axis=0)) == 1
+
+
+def test_a_bug_in_the_state_is_recorded_not_explained(monkeypatch):
+    """Only a SettingError becomes the learner's sentence: a plain ValueError (a bug, such as
+    a broadcasting mistake) from the state reaches last_error, which the sweeps check."""
+    import cnnviz.explorers.pool_views as views
+
+    ex = pooling_explorer(FMAP)
+
+    def broken(*args, **kwargs):
+        return np.ones((2, 3)) + np.ones((4,))      # operands could not be broadcast
+
+    monkeypatch.setattr(views, "pool_state", broken)
+    ex.controls["kernel_size"].value = 3
+    assert isinstance(ex.last_error, ValueError) and not isinstance(ex.last_error, SettingError)
+    assert ex.state is None and "Something went wrong" in ex.message
+
+
+def test_constraints_are_pure_functions_of_the_values():
+    """The limits come from the values alone: the same values give the same limits, and a
+    window that does not fit limits nothing (the figure explains it instead)."""
+    values = dict(kernel_size=5, stride=5, ceil_mode=True, row=71, col=107)
+    assert pooling_limits(values, (72, 108)) == pooling_limits(dict(values), (72, 108))
+    assert pooling_limits(values, (72, 108))["row"] == {"max": 70, "step": 5, "value": 70}
+    assert pooling_limits(dict(values, kernel_size=7, ceil_mode=False), (5, 6)) == {}
+    assert winners_limits(dict(kernel_size=3, stride=3, window=5), (6, 6)) == \
+        {"window": {"max": 3}}
+    assert winners_limits(dict(kernel_size=2, stride=1, window=0), (1, 6)) == \
+        {"window": {"max": 0}}
