@@ -67,10 +67,13 @@ def demo_matrix(size=6, seed=6):
 def check_window_fits(shape, kernel_size):
     """Raise :class:`~cnnviz.errors.DoesNotFit` when a square window is larger than the map.
 
-    >>> check_window_fits((4, 6), 5)
-    Traceback (most recent call last):
-    ...
-    cnnviz.errors.DoesNotFit: A 5x5 window is larger than the 4x6 map, so it fits nowhere: choose a window of at most 4x4.
+    >>> try:
+    ...     check_window_fits((4, 6), 5)
+    ... except DoesNotFit as err:
+    ...     print(err.map_shape, err.axis, err.shortfall)
+    ...     print(err)
+    (4, 6) rows 1
+    A 5x5 window is larger than the 4x6 map, so it fits nowhere: choose a window of at most 4x4.
     """
     H, W = shape
     if kernel_size > min(H, W):
