@@ -9,8 +9,10 @@ on each side, stride ``s`` and dilation ``d``::
 ``k`` taps over that many pixels. Without dilation the formula is the familiar
 ``floor((n + 2p - k) / s) + 1``.
 
-Also here: the padding a named mode asks for (:func:`padding_for`) and how many
-windows read each pixel (:func:`window_coverage`).
+Also here: the formulas worked out with the numbers substituted
+(:func:`explain_output_size`, :func:`explain_pool_output_size`), the padding a
+named mode asks for (:func:`padding_for`) and how many windows read each pixel
+(:func:`window_coverage`).
 """
 
 from __future__ import annotations
@@ -142,6 +144,56 @@ def pool_output_size(size, kernel_size, *, stride=None, padding=0, ceil_mode=Fal
     if out < 1:
         raise DoesNotFit(_no_fit_message(n, k, p, 1), size=n, kernel_size=k, padding=2 * p)
     return out
+
+
+def explain_pool_output_size(size, kernel_size, *, stride=None, padding=0, ceil_mode=False) -> str:
+    """The pooling output size along one side, as one line with the numbers substituted.
+
+    The pooling twin of :func:`explain_output_size`: ``floor((n + 2p - k) / s) + 1``,
+    or ``ceil(...)`` in ceil mode, where the line also says when the rule "a last
+    window must start inside the input (or its left padding)" removes one window.
+    The size at the end of the line is :func:`pool_output_size`'s.
+
+    Parameters
+    ----------
+    size, kernel_size : int
+        Input length ``n`` and window size ``k``.
+    stride : int, optional
+        ``s``; defaults to ``kernel_size``.
+    padding : int
+        ``p`` on each side, at most ``k // 2``.
+    ceil_mode : bool
+
+    Raises
+    ------
+    DoesNotFit
+        When no window fits (from :func:`pool_output_size`).
+
+    Examples
+    --------
+    >>> explain_pool_output_size(72, 2, stride=2)
+    'floor((72 - 2) / 2) + 1 = 36'
+    >>> explain_pool_output_size(5, 2, stride=2, ceil_mode=True)
+    'ceil((5 - 2) / 2) + 1 = 3'
+    >>> explain_pool_output_size(112, 3, stride=2, padding=1)
+    'floor((112 + 2*1 - 3) / 2) + 1 = 56'
+    >>> explain_pool_output_size(72, 2, stride=8, ceil_mode=True)
+    'ceil((72 - 2) / 8) + 1 = 10, but window 10 would start at 72, outside the input: 9'
+    >>> explain_pool_output_size(6, 2, stride=7, padding=1, ceil_mode=True)
+    'ceil((6 + 2*1 - 2) / 7) + 1 = 2, but window 2 would start at 6, outside the input: 1'
+    """
+    out = pool_output_size(size, kernel_size, stride=stride, padding=padding, ceil_mode=ceil_mode)
+    n, k = int(size), int(kernel_size)
+    s = k if stride is None else int(stride)
+    p, ceil_mode = int(padding), bool(ceil_mode)
+    room = n + 2 * p - k
+    raw = (-(-room // s) if ceil_mode else room // s) + 1
+    padded = f"{n} + 2*{p} - {k}" if p else f"{n} - {k}"
+    text = f"{'ceil' if ceil_mode else 'floor'}(({padded}) / {s}) + 1 = {raw}"
+    if raw != out:
+        # (raw - 1) * s - p: where that window starts, counted from the input's first pixel
+        text += f", but window {raw} would start at {(raw - 1) * s - p}, outside the input: {out}"
+    return text
 
 
 def same_padding(kernel_size, *, dilation=1):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import cnnviz
-from cnnviz.explorers.pooling import shift_state
+from cnnviz.lessons.pool_views import shift_state
 from cnnviz.images import load_sample
 
 X = np.array([[2, 8, 1, 0], [5, 3, 4, 6], [0, 1, 7, 2], [9, 4, 3, 5]])

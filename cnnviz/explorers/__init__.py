@@ -15,7 +15,7 @@ from .gallery import (
     sobel_edges,
 )
 from .pixels import channel_explorer, pixel_zoom
-from .pooling import pooling_explorer, shift_explorer, winners_explorer
+from .pool_views import pooling_explorer, shift_explorer, winners_explorer
 from .sizes import size_explorer
 from .stepper import convolution_stepper, flip_explorer
 from .volume import filter_stack_explorer, partial_sums_explorer

@@ -84,7 +84,8 @@ class Explorer:
         of ``columns`` controls).
     constrain : callable, optional
         ``constrain(values) -> {name: {"min": .., "max": .., "disabled": .., "value": ..}}``,
-        pure: from the controls' values, each control's limits, whether it is disabled,
+        pure: from the controls' values, each control's limits (``step`` too, for a
+        slider whose useful values are spaced by another control), whether it is disabled,
         and a value it must take (a padding that follows a named mode, say). Applied
         before every compute, until the values stop changing; a value outside its new
         limits is clipped into them.
@@ -316,12 +317,13 @@ class Explorer:
 
 
 def _limit(control, limits):
-    """Apply ``{"min", "max", "disabled", "value", "options"}`` to a control; True if anything changed."""
+    """Apply ``{"min", "max", "step", "disabled", "value", "options"}`` to a control;
+    True if anything changed."""
     changed = False
     if limits.get("options") is not None and tuple(control.options) != tuple(limits["options"]):
         control.options = tuple(limits["options"])
         changed = True
-    for key in ("min", "max", "disabled"):
+    for key in ("min", "max", "step", "disabled"):
         if key in limits and limits[key] is not None and getattr(control, key) != limits[key]:
             if key == "min" and limits[key] > control.max:      # widen before narrowing
                 control.max = limits["max"] if "max" in limits else limits[key]

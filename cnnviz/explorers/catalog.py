@@ -31,7 +31,7 @@ import numpy as np
 #: the output metadata key under which a saved notebook keeps an explorer's origin
 METADATA_KEY = "cnnviz_explorer"
 #: the explorer modules, in notebook order; importing them registers their entries
-MODULES = ("pixels", "stepper", "gallery", "sizes", "volume", "pooling", "parameters", "forward",
+MODULES = ("pixels", "stepper", "gallery", "sizes", "volume", "pool_views", "parameters", "forward",
            "architectures")
 
 

@@ -20,9 +20,9 @@ import matplotlib.pyplot as plt
 
 import cnnviz
 from cnnviz.images import load_sample
-from cnnviz.explorers.pooling import (
-    demo_matrix, pooling_explorer, shift_explorer, shift_state, size_line, winners_explorer,
-)
+from cnnviz.explorers import pooling_explorer, shift_explorer, winners_explorer
+from cnnviz.lessons.pool_views import demo_matrix, shift_state
+from cnnviz.shapes import explain_pool_output_size
 from cnnviz.exercises import nb06
 
 plt.rcParams.update({"figure.dpi": 80, "figure.figsize": (8, 3)})
@@ -138,7 +138,7 @@ print("ceil mode: ", ceil_out, "  (the last window holds only the 5)")
 # Rounding up has one catch. When the stride is longer than the window, the extra window may start *after* the last pixel, and a window with nothing in it makes no sense. The rule (PyTorch's, and cnnviz's) is that **the last window must start inside the input** (or inside its padding on the left or top); if it would not, it is dropped. With 72 rows, a window of 2 and a stride of 8, rounding up asks for 10 windows, but the tenth would start at row 9 * 8 = 72, one past the last row:
 
 # %%
-print(size_line(72, 2, 8, ceil_mode=True))
+print(explain_pool_output_size(72, 2, stride=8, ceil_mode=True))
 print("floor mode gives", cnnviz.pool_output_size(72, 2, stride=8), "as well")
 
 # %% [markdown]
