@@ -569,3 +569,24 @@ def test_the_stored_picture_is_the_live_figure_at_twice_the_density():
     stored = Image.open(io.BytesIO(ex.static_png()))
     assert stored.size[0] == 2 * 880 and stored.size[1] > 2 * 368
     assert ex.last_error is None
+
+
+def test_every_kind_of_image_refusal_has_a_sentence_of_its_own():
+    """Each ImageError subclass of cnnviz.images is worded by refusal(), none by the fallback."""
+    import cnnviz.images as images
+
+    kinds = [c for c in vars(images).values()
+             if isinstance(c, type) and issubclass(c, ImageError) and c is not ImageError]
+    assert len(kinds) == 6
+    fields = {"format": "EPS", "pixels": 90, "limit": 10, "count": 2}
+    sentences = set()
+    for kind in kinds:
+        import inspect
+
+        wanted = {k: fields[k] for k in inspect.signature(kind).parameters if k in fields}
+        sentence = refusal(kind("load_image's words", source="x", **wanted), "a.png")
+        assert sentence.startswith("'a.png' ") and "could not be used" not in sentence, kind
+        assert "load_image's words" not in sentence
+        sentences.add(sentence)
+    assert len(sentences) == len(kinds)
+    assert refusal(ImageError("new kind", source="x"), "a.png") == "'a.png' could not be used: new kind"
