@@ -328,6 +328,7 @@ nb08.flatten_length(answer)
 answer = ...
 nb08.dense_params(answer)
 
+
 # %% [markdown]
 # **3.** Write the softmax with a temperature, as the explorer's slider uses it: `tempered(scores, t)` returns the probabilities `exp(z_k / t) / sum_j exp(z_j / t)` for a 1-D array of scores. The check compares it with `cnnviz.softmax(scores / t)` on four cases.
 
