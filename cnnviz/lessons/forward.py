@@ -250,7 +250,7 @@ def _params_note(layer):
     return "nothing to learn"
 
 
-def _scores_layer(net, outputs, classes):
+def _scores_layer(net, outputs):
     """The 1-based layer whose outputs are the class scores: the last Dense layer, or
     the last layer with one number per class that a Softmax (if any) follows."""
     last = len(outputs)
@@ -295,7 +295,7 @@ def forward_pass(net, image, *, layer, invert=True, temperature=1.0, source="the
     Raises
     ------
     NoSuchLayer, NotGrey, NetworkRefusesImage
-        :class:`~cnnviz.errors.SettingError`\\ s, when the layer or the image does not fit.
+        :class:`~cnnviz.errors.SettingError` subclasses, when the layer or the image does not fit.
 
     Examples
     --------
@@ -350,7 +350,7 @@ def forward_pass(net, image, *, layer, invert=True, temperature=1.0, source="the
         outputs[-1] = probabilities
     picked = net[layer - 1]
     before = outputs[layer - 2].shape if layer > 1 else image[None].shape
-    scores_layer = _scores_layer(net, outputs, len(class_names))
+    scores_layer = _scores_layer(net, outputs)
     return ForwardState(
         image=image, outputs=outputs, probabilities=probabilities, layer=layer,
         name=net.layer_names()[layer - 1], description=repr(picked), params=picked.num_params,
