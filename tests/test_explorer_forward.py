@@ -590,3 +590,13 @@ def test_every_kind_of_image_refusal_has_a_sentence_of_its_own():
         sentences.add(sentence)
     assert len(sentences) == len(kinds)
     assert refusal(ImageError("new kind", source="x"), "a.png") == "'a.png' could not be used: new kind"
+
+
+def test_the_filmstrip_refuses_a_network_it_cannot_lay_out():
+    """The stored filmstrip is drawn for the shapes network's nine layers: another is refused, by name."""
+    net = own_network(0)
+    with pytest.raises(ValueError, match=r"filmstrip needs a network laid out as the shapes network \(Conv2d, ReLU"):
+        forward_explorer(net, IMAGES, LABELS, class_names=("a", "b", "c"), filmstrip=(0,))
+    with pytest.raises(ValueError, match=r"got Conv2d, ReLU, MaxPool2d, Flatten, Dense, ReLU, Dense$"):
+        filmstrip_figure(net, IMAGES, (0,), class_names=("a", "b", "c"))
+    assert forward_explorer(net, IMAGES, LABELS, class_names=("a", "b", "c")).last_error is None

@@ -32,6 +32,9 @@ from ._base import STORED_SCALE, Explorer
 
 #: most feature maps the grid shows at once
 MAX_MAPS = 16
+#: the layers, in order, of a network the stored filmstrip can lay out
+FILMSTRIP_LAYOUT = ("Conv2d", "ReLU", "MaxPool2d", "Conv2d", "ReLU", "MaxPool2d", "Flatten",
+                    "Dense", "Softmax")
 #: the figure, in inches at draw.DPI (880 x 368 pixels)
 FIG_SIZE = (11, 4.6)
 
@@ -378,6 +381,10 @@ def filmstrip_figure(net, images, samples, *, labels=None, class_names=CLASS_NAM
     """
     from matplotlib.gridspec import GridSpecFromSubplotSpec
 
+    kinds = [type(layer).__name__ for layer in net]
+    if kinds != list(FILMSTRIP_LAYOUT):
+        raise ValueError(f"the filmstrip takes a network laid out as the shapes network "
+                         f"({', '.join(FILMSTRIP_LAYOUT)}); got {', '.join(kinds)}")
     samples = [int(k) for k in samples]
     height = 3.8 * len(samples)
     fig = draw.new_figure(FIG_SIZE[0], height, dpi=dpi)
@@ -494,6 +501,9 @@ def forward_explorer(net, images, labels=None, *, class_names=CLASS_NAMES, sampl
         raise ValueError(f"images must have shape (N, 1, H, W) with N >= 1; got {images.shape}")
     if labels is not None and len(labels) != len(images):
         raise ValueError(f"labels must have one entry per image ({len(images)}); got {len(labels)}")
+    if filmstrip is not None and [type(layer).__name__ for layer in net] != list(FILMSTRIP_LAYOUT):
+        raise ValueError("filmstrip needs a network laid out as the shapes network "
+                         f"({', '.join(FILMSTRIP_LAYOUT)}); got {net!r}")
     names = net.layer_names()
     style = {"description_width": "initial"}
     controls = dict(
