@@ -25,6 +25,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ._validate import as_array, boolean, check_memory, int_pair, positive_int
+from .errors import SettingError
 
 MAX_PIXELS = 50_000_000
 """Default pixel limit of :func:`load_image`: a 48-megapixel phone photo still loads."""
@@ -48,16 +49,16 @@ _FLOAT_PIXELS = 2_000_000
 
 
 # ------------------------------------------------------------------------------- errors
-class ImageError(ValueError):
+class ImageError(SettingError):
     """A file that :func:`load_image` refuses; the subclass says why.
 
-    It is a ``ValueError``, so ``except ValueError`` still catches it. ``source``
-    names the file as the message does.
+    It is a :class:`~cnnviz.errors.SettingError` (an explorer explains it rather than
+    recording a bug) and so a ``ValueError``: ``except ValueError`` still catches it.
+    ``source`` names the file as the message does; the subclasses' numbers are fields.
     """
 
-    def __init__(self, message, *, source):
-        super().__init__(message)
-        self.source = source
+    def __init__(self, message, *, source, **fields):
+        super().__init__(message, source=source, **fields)
 
 
 class NotAnImageError(ImageError):
@@ -68,17 +69,14 @@ class UnsupportedFormatError(ImageError):
     """A picture in a format that is not in :data:`FORMATS`; ``format`` is its name."""
 
     def __init__(self, message, *, source, format):
-        super().__init__(message, source=source)
-        self.format = format
+        super().__init__(message, source=source, format=format)
 
 
 class TooManyPixelsError(ImageError):
     """More pixels than allowed, judged from the header: ``pixels`` and ``limit``."""
 
     def __init__(self, message, *, source, pixels, limit):
-        super().__init__(message, source=source)
-        self.pixels = pixels
-        self.limit = limit
+        super().__init__(message, source=source, pixels=pixels, limit=limit)
 
 
 class CompressionBombError(ImageError):
@@ -94,8 +92,7 @@ class NonFiniteImageError(ImageError):
     """A floating-point picture with NaN or infinite pixels; ``count`` says how many."""
 
     def __init__(self, message, *, source, count):
-        super().__init__(message, source=source)
-        self.count = count
+        super().__init__(message, source=source, count=count)
 
 """The repository's top-level ``images/`` folder, where the sample photos live."""
 

@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 import cnnviz
 from cnnviz.calibration import calibration_bins, expected_calibration_error
 from cnnviz.datasets import CLASS_NAMES, make_shapes
-from cnnviz.explorers.forward import INVERT_ABOVE, demo_samples, forward_pass, read_picture
+from cnnviz.lessons.forward import INVERT_ABOVE, demo_samples, forward_pass, read_picture
 from cnnviz.images import sample_path
 from cnnviz.pretrained import INPUT_SHAPE, shapes_cnn, training_record
 

@@ -26,7 +26,8 @@ from cnnviz.datasets import CLASS_NAMES, make_shapes
 from cnnviz.images import sample_path
 from cnnviz.pretrained import INPUT_SHAPE, WEIGHTS_PATH, shapes_cnn, training_record
 from cnnviz.calibration import calibration_bins, expected_calibration_error
-from cnnviz.explorers.forward import demo_samples, forward_explorer, forward_pass, percent, read_picture
+from cnnviz.explorers.forward import forward_explorer
+from cnnviz.lessons.forward import demo_samples, forward_pass, percent, read_picture
 from cnnviz.exercises import nb08
 
 plt.rcParams.update({"figure.dpi": 80, "figure.figsize": (8, 3)})
@@ -326,6 +327,7 @@ nb08.flatten_length(answer)
 # %%
 answer = ...
 nb08.dense_params(answer)
+
 
 # %% [markdown]
 # **3.** Write the softmax with a temperature, as the explorer's slider uses it: `tempered(scores, t)` returns the probabilities `exp(z_k / t) / sum_j exp(z_j / t)` for a 1-D array of scores. The check compares it with `cnnviz.softmax(scores / t)` on four cases.
