@@ -176,3 +176,14 @@ def test_fingerprint_distinguishes_networks_by_weights():
     two = shapes_cnn(pretrained=False).initialize(seed=1)
     assert catalog.fingerprint(one) != catalog.fingerprint(two)
     assert catalog.fingerprint(one) == catalog.fingerprint(shapes_cnn(pretrained=False).initialize(seed=0))
+
+
+def test_caption_tables_keep_their_columns_apart():
+    """A caption's table is drawn row by row, its cells separated, not run together."""
+    from cnnviz.explorers.draw import _CaptionParser
+
+    parser = _CaptionParser()
+    parser.feed("<details><summary>Every layer</summary><table><tr><th>Layer</th><th>Params</th>"
+                "</tr><tr><td>Conv2d-1</td><td>80</td></tr></table></details>")
+    lines = ["".join(text for text, _ in line).split() for line in parser.lines if line]
+    assert lines == [["Every", "layer"], ["Layer", "|", "Params", "|"], ["Conv2d-1", "|", "80", "|"]]

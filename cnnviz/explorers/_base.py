@@ -237,8 +237,12 @@ class Explorer:
         except Exception as err:  # drawing the picture or the caption failed: a bug
             self._record(err, "Something went wrong while drawing")
             self.text.value = ""
+            self.state = None
             self._show_message(self.message)
-            self.png = render_png(self.fig)
+            try:
+                self.png = render_png(self.fig)       # only the message now: plain text
+            except Exception:  # an artist outside the axes is broken: keep the last picture
+                pass
             self.image.value = self.png
         self.timings.append(time.perf_counter() - start)
 

@@ -172,7 +172,7 @@ def text_rgb(lines, size, *, align="left", pixels=TEXT_PX, line_px=LINE_PX):
 class _CaptionParser(HTMLParser):
     """Split a caption's HTML into lines of ``(text, bold)`` runs (b/strong, br, p, li)."""
 
-    BREAKS = {"br", "p", "li", "div", "tr"}
+    BREAKS = {"br", "p", "li", "div", "tr", "table", "summary"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -190,7 +190,9 @@ class _CaptionParser(HTMLParser):
     def handle_endtag(self, tag):
         if tag in ("b", "strong"):
             self.bold = max(0, self.bold - 1)
-        elif tag in ("p", "div", "li", "tr") and self.lines[-1]:
+        elif tag in ("td", "th"):            # table cells read as columns: "a | b | c"
+            self.lines[-1].append((" | ", False))
+        elif tag in ("p", "div", "li", "tr", "summary", "table") and self.lines[-1]:
             self.lines.append([])
 
     def handle_data(self, data):
