@@ -144,7 +144,9 @@ def test_sequence_taps_are_the_samples_the_output_depends_on(kernel, padding):
         st = sequence_state(kernel, k, padding=padding, time=t, signal=make_signal(30))
         nonzero = st.taps[st.kernel != 0]
         inside = sorted(int(j) for j in nonzero if 0 <= j < 30)
-        f = lambda x: cnnviz.conv1d(x[None], st.kernel[None, None], padding=padding)[0]  # noqa: E731
+        def f(x, st=st):
+            return cnnviz.conv1d(x[None], st.kernel[None, None], padding=padding)[0]
+
         assert depends_on(f, 30, t) == inside
         if padding == "causal":
             assert st.future_taps == 0
@@ -193,7 +195,9 @@ def test_groups_state_refuses_groups_that_do_not_divide():
 # ---------------------------------------------------------------- timing state
 def test_crossover_is_the_start_of_the_last_run_of_fft_wins():
     """The crossover is where the FFT starts winning for good; None when it loses last."""
-    t = lambda d, f: TimingTable(8, (3, 5, 7, 9), np.array(d), np.array(f), np.zeros(4))  # noqa: E731
+    def t(d, f):
+        return TimingTable(8, (3, 5, 7, 9), np.array(d), np.array(f), np.zeros(4))
+
     assert t([1, 1, 1, 1], [2, 0.5, 2, 0.5]).crossover == 9
     assert t([1, 3, 4, 5], [2, 2, 2, 2]).crossover == 5
     assert t([3, 3, 4, 5], [2, 2, 2, 2]).crossover == 3
