@@ -268,10 +268,20 @@ def test_constraints_keep_the_sliders_on_real_cells():
         "padding": {"max": 3}, "step": {"max": 9}}
     assert constrain_matrix(dict(size=5, kernel_size=2, stride=2, padding=1, output=0,
                                  pixel=0))["output"] == {"max": 8}
+    assert constrain_matrix(dict(size=2, kernel_size=4, stride=1, padding=0, output=0,
+                                 pixel=0))["kernel_size"] == {"max": 2}
     assert constrain_sequence(dict(kernel="identity", kernel_size=3, padding="same", time=0,
                                    layers=1, stack_kernel=2)) == {"time": {"max": 119}}
     assert constrain_groups(dict(in_channels=6, out_channels=9, groups=1)) == {
         "groups": {"options": (1, 3)}}
+
+
+def test_matrix_explorer_keeps_the_kernel_inside_the_input():
+    """Shrinking the input pulls the kernel slider down with it: a picture, not a message."""
+    ex = matrix_explorer(4, 3)
+    ex.set(size=2)
+    assert ex.message is None and ex.state.kernel.shape == (2, 2)
+    assert ex.state.M.shape == (1, 4)
 
 
 def test_groups_explorer_offers_only_dividing_groups():

@@ -249,14 +249,17 @@ def _caption_matrix(state):
 
 
 def constrain_matrix(values):
-    """The output and pixel sliders run over the cells that exist.
+    """The kernel fits the padded input; the output and pixel sliders run over the cells
+    that exist.
 
     >>> constrain_matrix(dict(size=4, kernel_size=3, stride=1, padding=0, output=0, pixel=0))
-    {'output': {'max': 3}, 'pixel': {'max': 15}}
+    {'kernel_size': {'max': 4}, 'output': {'max': 3}, 'pixel': {'max': 15}}
     """
-    n, k, s, p = values["size"], values["kernel_size"], values["stride"], values["padding"]
-    out = max(0, (n + 2 * p - k) // s + 1) if n + 2 * p >= k else 0
-    return {"output": {"max": max(0, out * out - 1)}, "pixel": {"max": n * n - 1}}
+    n, s, p = values["size"], values["stride"], values["padding"]
+    k = min(values["kernel_size"], n + 2 * p)
+    out = (n + 2 * p - k) // s + 1
+    return {"kernel_size": {"max": min(4, n + 2 * p)}, "output": {"max": out * out - 1},
+            "pixel": {"max": n * n - 1}}
 
 
 @catalog.factory
@@ -338,7 +341,7 @@ def plot_sequence(pair, fig=None, artists=None):
              "dilations " + ", ".join(map(str, stack.dilations)) + " (bottom row: signal)",
              "field = 1 + " + " + ".join(f"{stack.kernel_size - 1}*{d}" for d in stack.dilations),
              f"      = {stack.field} samples",
-             f"{stack.field} orange samples on the bottom row;",
+             f"{len(stack.reads[0])} orange samples on the bottom row;",
              "none from the future (right of 0)."]
     _words(artists["text"], lines, scale)
     return fig, artists
