@@ -303,3 +303,38 @@ def test_catalog_lists_notebook_14s_explorers():
     assert {"14-transposed-convolution", "14-convolution-as-a-matrix",
             "14-1-D-and-causal-convolution", "14-grouped-convolution",
             "14-direct-against-FFT"} <= keys
+
+
+# ---------------------------------------------------------------- against PyTorch
+@pytest.mark.parametrize("seed", range(4))
+def test_lesson_states_agree_with_pytorch(seed):
+    """The transposed output, the matrix, the 1-D output and the grouped weight layout
+    match PyTorch's functions on the same settings."""
+    torch = pytest.importorskip("torch", reason="PyTorch is the optional reference")
+    F = torch.nn.functional
+    rng = np.random.default_rng(seed)
+    n, k, s = int(rng.integers(1, 5)), int(rng.integers(1, 5)), int(rng.integers(1, 4))
+    p = int(rng.integers(0, ((n - 1) * s + k - 1) // 2 + 1))
+    st = transposed_state(n, k, stride=s, padding=p)
+    ref = F.conv_transpose2d(torch.tensor(st.x)[None, None], torch.tensor(st.kernel)[None, None],
+                             stride=s, padding=p)[0, 0].numpy()
+    np.testing.assert_allclose(st.output, ref)
+
+    m = matrix_state(4, 3, stride=int(rng.integers(1, 3)), padding=int(rng.integers(0, 2)))
+    x = rng.standard_normal((4, 4))
+    ref = F.conv2d(torch.tensor(x)[None, None], torch.tensor(m.kernel)[None, None],
+                   stride=m.stride, padding=m.padding).numpy().ravel()
+    np.testing.assert_allclose(m.M @ x.ravel(), ref)
+
+    kern = ("moving average", "derivative", "identity")[seed % 3]
+    q = sequence_state(kern, 5, padding="causal", time=10)
+    xt = torch.tensor(q.signal)[None, None]
+    ref = F.conv1d(F.pad(xt, (4, 0)), torch.tensor(q.kernel)[None, None])[0, 0].numpy()
+    np.testing.assert_allclose(q.output, ref)
+
+    g = groups_state(8, 4, groups=(1, 2, 4)[seed % 3])
+    conv = torch.nn.Conv2d(8, 4, 3, groups=g.groups, bias=False)
+    assert tuple(conv.weight.shape) == g.weight.shape
+    xg = rng.standard_normal((1, 8, 5, 5))
+    ref = F.conv2d(torch.tensor(xg), torch.tensor(g.weight), groups=g.groups).numpy()
+    np.testing.assert_allclose(cnnviz.conv2d(xg, g.weight, groups=g.groups), ref, atol=1e-12)
