@@ -25,6 +25,7 @@ from ._validate import (
     as_array, channel_groups, check_memory, common_float, int_pair, nonnegative_int, one_of,
     positive_int, real_number,
 )
+from .errors import DoesNotFit
 from .shapes import _no_fit_message, conv_output_size
 from .spectral import _fft_correlate
 
@@ -218,7 +219,10 @@ def _prepare(x, weight, bias, stride, padding, dilation, groups=1):
         span = dilation[axis] * (k - 1) + 1
         if n + sum(pads[axis]) < span:
             lo, hi = pads[axis]
-            raise ValueError(f"{name}: " + _no_fit_message(n, k, lo if lo == hi else (lo, hi), dilation[axis]))
+            raise DoesNotFit(f"{name}: " + _no_fit_message(n, k, lo if lo == hi else (lo, hi),
+                                                           dilation[axis]),
+                             size=n, kernel_size=k, padding=lo + hi, dilation=dilation[axis],
+                             axis=name)
     dtype = common_float(x, weight, bias)
     x = x.astype(dtype, copy=False)
     weight = weight.astype(dtype, copy=False)
