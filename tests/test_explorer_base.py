@@ -176,3 +176,15 @@ def test_fingerprint_distinguishes_networks_by_weights():
     two = shapes_cnn(pretrained=False).initialize(seed=1)
     assert catalog.fingerprint(one) != catalog.fingerprint(two)
     assert catalog.fingerprint(one) == catalog.fingerprint(shapes_cnn(pretrained=False).initialize(seed=0))
+
+
+def test_an_explorer_with_a_picture_of_its_own_is_stored_at_that_picture_size():
+    """A replaced static_png (notebook 08's filmstrip) is stored and sized by its own pixels."""
+    import base64
+
+    ex = toy()
+    picture = draw.png_bytes(np.full((30, 50, 3), 200, np.uint8))
+    ex.static_png = lambda: picture
+    data, metadata = ex._repr_mimebundle_()
+    assert base64.b64decode(data["image/png"]) == picture
+    assert metadata["image/png"] == {"width": 50, "height": 30}
