@@ -313,10 +313,39 @@ def test_stored_picture_has_twice_the_pixels(factory):
 
 
 def test_check_plot_marks_the_chosen_step():
-    """The vertical line sits at the step of the slider; each star at its dtype's best step."""
+    """The purple line sits at the slider's step; the drawn curves change with the target
+    only (they are drawn once per target), the line and the numbers with the step."""
     ex = gradient_check_explorer()
     ex.controls["eps_exponent"].value = -8
     assert ex.artists["chosen"].get_xdata()[0] == pytest.approx(1e-8)
-    for d, star in ex.artists["best"].items():
-        assert star.get_xdata()[0] == pytest.approx(10.0 ** ex.state.best(d))
+    curves = ex.artists["plot"].image.get_array().copy()
+    ex.controls["eps_exponent"].value = -3
+    assert np.array_equal(ex.artists["plot"].image.get_array(), curves)
+    assert ex.artists["chosen"].get_xdata()[0] == pytest.approx(1e-3)
+    ex.controls["target"].value = "input"
+    assert not np.array_equal(ex.artists["plot"].image.get_array(), curves)
     assert draw.scale(ex.fig) == 1
+
+
+def test_check_plot_overlay_lies_on_the_drawn_axes():
+    """The moving line's axes and the drawn plot's axes cover the same pixels: the line at
+    eps = 1 falls on the last point of the curves, in the stored picture too."""
+    from cnnviz.explorers.backprop import PLOT_AXES
+
+    for dpi in (draw.DPI, 2 * draw.DPI):
+        ex = gradient_check_explorer(eps_exponent=0)
+        fig = draw.new_figure(*ex.fig.get_size_inches(), dpi=dpi)
+        fig, artists = ex.plot(ex.state, fig, None)
+        rgb = draw.figure_rgb(fig).astype(int)
+        purple = np.abs(rgb - draw.rgb(draw.ACCENT)).sum(-1) < 40
+        cols = np.flatnonzero(purple.any(axis=0))
+        x0, _, w, _ = PLOT_AXES
+        width = fig.get_size_inches()[0] * dpi
+        # eps = 1 is a factor 3 inside the right end of a log axis from 1e-12 / 3 to 3
+        span = np.log10(3) - np.log10(1e-12 / 3)
+        expected = (x0 + w * (1 - np.log10(3) / span)) * width
+        assert abs(cols.mean() - expected) < 2 * dpi / draw.DPI
+        # the drawn curves' last point (eps = 1, a dot 4 points wide) sits under the line
+        orange = np.abs(rgb - draw.rgb(draw.HIGHLIGHT)).sum(-1) < 40
+        right = np.flatnonzero(orange[:, :int(0.66 * width)].any(axis=0)).max()
+        assert abs(right - 2 * dpi / 72 - cols.mean()) < 2 * dpi / draw.DPI
