@@ -30,7 +30,7 @@ def test_tap_and_pixel_sums():
 # ------------------------------------------------------------------------- section 3
 def test_stride_inserts_zeros_and_some_settings_leave_rows_unread():
     """'at stride 1 nothing is inserted, at 3 two zeros go between neighbours'; 'Some settings
-    leave the last rows of the input unread by any window'."""
+    leave the last rows and columns of the padded input unread by any window'."""
     one, three = strided_backward(7, stride=1), strided_backward(7, stride=3)
     assert one.zeros_inserted == 0
     assert np.array_equal(np.argwhere(three.inserted[2])[:2].ravel(), [2, 5])

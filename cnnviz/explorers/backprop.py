@@ -210,8 +210,8 @@ def plot_strided_backward(state, fig=None, artists=None):
                            bar_limits=lim, title=(f"dL/dx ({state.size}x{state.size})",
                                                   "as conv2d_backward"))
     line = (f"{state.zeros_inserted} zeros inserted between the {state.grad_out.size} entries "
-            f"of G; {state.unread} row(s) and column(s) at the end were never read and get 0; "
-            f"the outer {state.padding} ring of padding is dropped.")
+            f"of G; the last {state.unread} row(s) and column(s) of the padded input were never "
+            f"read and get 0; the outer ring of {state.padding} (the padding) is dropped.")
     artists["text"].show(line, lambda size: _text(line, size, fig))
     return fig, artists
 
@@ -261,9 +261,9 @@ def plot_pool_backward(state, fig=None, artists=None):
     artists["x"].outline(r0, c0, k, k)
     won = state.winners.astype(float)
     if state.mode == "max":
-        title = ("windows each pixel won", "blank: it won none")
+        title = ("windows won", "blank: none (the mask)")
     else:
-        title = ("windows holding each pixel", "blank: none")
+        title = ("windows per pixel", "blank: in none")
     artists["won"].show(won, cell, title=title, mask=state.winners > 0, cmap="Oranges",
                         vmin=0, vmax=max(1.0, won.max()))
     artists["won"].outline(r0, c0, k, k)

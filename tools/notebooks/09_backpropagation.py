@@ -118,7 +118,7 @@ gx, _, _ = cnnviz.conv2d_backward(np.zeros((1, 7, 7)), state.kernel[None, None],
 print("equals conv2d_backward:", np.array_equal(gx[0], state.grad_x))
 
 # %% [markdown]
-# In the explorer, grey cells are the zeros: the ones inserted between the entries of `G` (inside the orange box) and the `k - 1` border around it. Move the *stride* slider: at stride 1 nothing is inserted, at 3 two zeros go between neighbours. Move *padding*: the third panel grows by the padding, and only the part inside its orange box, the real input, is kept. Some settings leave the last rows of the input unread by any window (the `floor` in the output size): they get a gradient of exactly 0, which the line under the figure counts.
+# In the explorer, grey cells are the zeros: the ones inserted between the entries of `G` (inside the orange box) and the `k - 1` border around it. Move the *stride* slider: at stride 1 nothing is inserted, at 3 two zeros go between neighbours. Move *padding*: the third panel grows by the padding, and only the part inside its orange box, the real input, is kept. Some settings leave the last rows and columns of the padded input unread by any window (the `floor` in the output size): they get a gradient of exactly 0, which the line under the figure counts.
 
 # %% tags=["nbval-ignore-output"]
 stride_backward_explorer()
