@@ -187,3 +187,13 @@ def test_caption_tables_keep_their_columns_apart():
                 "</tr><tr><td>Conv2d-1</td><td>80</td></tr></table></details>")
     lines = ["".join(text for text, _ in line).split() for line in parser.lines if line]
     assert lines == [["Every", "layer"], ["Layer", "|", "Params", "|"], ["Conv2d-1", "|", "80", "|"]]
+def test_an_explorer_with_a_picture_of_its_own_is_stored_at_that_picture_size():
+    """A replaced static_png (notebook 08's filmstrip) is stored and sized by its own pixels."""
+    import base64
+
+    ex = toy()
+    picture = draw.png_bytes(np.full((30, 50, 3), 200, np.uint8))
+    ex.static_png = lambda: picture
+    data, metadata = ex._repr_mimebundle_()
+    assert base64.b64decode(data["image/png"]) == picture
+    assert metadata["image/png"] == {"width": 50, "height": 30}

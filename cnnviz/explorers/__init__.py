@@ -8,6 +8,9 @@ function, and a factory that returns an :class:`Explorer`.
 
 from ._base import Explorer, TextLayer, new_figure, render_png
 from .architectures import architecture_gallery, receptive_field_explorer
+from .backprop import (
+    gradient_check_explorer, gradient_stepper, pool_backward_explorer, stride_backward_explorer,
+)
 from .parameters import model_share_explorer, parameter_calculator
 from .forward import forward_explorer
 from .gallery import (
@@ -31,5 +34,7 @@ __all__ = [
     "partial_sums_explorer", "filter_stack_explorer",
     "pooling_explorer", "shift_explorer", "winners_explorer",
     "forward_explorer",
+    "gradient_stepper", "stride_backward_explorer", "pool_backward_explorer",
+    "gradient_check_explorer",
     "receptive_field_explorer", "architecture_gallery",
 ]

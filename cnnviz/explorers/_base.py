@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import io
 import textwrap
 import time
 
 import numpy as np
+from PIL import Image as PILImage
 
 from ..errors import NothingSelected, SettingError
 from .draw import (  # noqa: F401  (re-exported: the names the explorer modules import)
@@ -310,8 +312,14 @@ class Explorer:
         data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
         # A static picture for viewers without a kernel (GitHub, nbviewer), shown at
         # its 1x size.
-        data["image/png"] = base64.b64encode(self.static_png()).decode("ascii")
-        width, height = self._stored_size
+        self._stored_size = None
+        png = self.static_png()
+        data["image/png"] = base64.b64encode(png).decode("ascii")
+        if self._stored_size is not None:
+            width, height = self._stored_size
+        else:  # static_png replaced by a picture of its own (notebook 08's filmstrip)
+            with PILImage.open(io.BytesIO(png)) as picture:
+                width, height = picture.size
         metadata = dict(metadata or {})
         metadata["image/png"] = {"width": width, "height": height}
         if getattr(self, "origin", None) is not None:  # see cnnviz.explorers.catalog

@@ -3,7 +3,7 @@
 # Follow one image through a small trained network, layer by layer, from pixels to the probability of each shape; check every shape against the summary table, measure the accuracy on images it has never seen, and try a picture of your own.
 
 # %% [markdown] tags=["navigation"]
-# [← 07 Parameters: dense vs convolutional](07_parameters_dense_vs_conv.ipynb) · [Contents](../README.md#notebooks) · [13 Famous architectures and receptive fields →](13_architectures_and_receptive_fields.ipynb)
+# [← 07 Parameters: dense vs convolutional](07_parameters_dense_vs_conv.ipynb) · [Contents](../README.md#notebooks) · [09 Backpropagation through convolution and pooling →](09_backpropagation.ipynb)
 
 # %% [markdown]
 # ## What you will learn
@@ -355,4 +355,4 @@ nb08.tempered_softmax(tempered)
 # - Chuan Guo et al., [On Calibration of Modern Neural Networks](https://arxiv.org/abs/1706.04599): how far a network's confidence can be from its real chance of being right.
 
 # %% [markdown] tags=["navigation"]
-# [← 07 Parameters: dense vs convolutional](07_parameters_dense_vs_conv.ipynb) · [Contents](../README.md#notebooks) · [13 Famous architectures and receptive fields →](13_architectures_and_receptive_fields.ipynb)
+# [← 07 Parameters: dense vs convolutional](07_parameters_dense_vs_conv.ipynb) · [Contents](../README.md#notebooks) · [09 Backpropagation through convolution and pooling →](09_backpropagation.ipynb)
