@@ -214,7 +214,7 @@ def transfer_run(mode, pretrained, train_set, *, steps=300, batch_size=8, seed=0
     - ``"frozen conv + new head"``: ``pretrained``'s layers kept as they are, only a
       new dense head trained (``train(..., trainable=head_names(net))``);
     - ``"fine-tune all"``: the new head on ``pretrained``'s layers, everything trained
-      with a ten times smaller learning rate (0.0003).
+      with a learning rate three times smaller than the default (0.001).
 
     About ``steps`` minibatch steps whatever the size of the training set (at least
     one epoch). ``pretrained`` itself is never changed.
@@ -229,7 +229,7 @@ def transfer_run(mode, pretrained, train_set, *, steps=300, batch_size=8, seed=0
     elif mode == "frozen conv + new head":
         options["trainable"] = head_names(net)
     else:
-        options["lr"] = 0.0003
+        options["lr"] = 0.001
     train(net, images, labels, **options)
     return net
 
