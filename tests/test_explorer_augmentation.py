@@ -95,6 +95,8 @@ def test_random_combinations_keep_working(factory):
 def test_augmentation_explorer_follows_its_sliders():
     """Turning the slider turns the picture: the state and the shown image are rotate's output."""
     ex = augmentation_explorer(PICTURES, picture="shape")
+    assert ex.state.steps == ["rotate 20 deg", "zoom x1.2", "shift (2.8, 0) px"]
+    ex.set(zoom=1.0, shift_x=0)
     before = ex.png
     ex.controls["rotation"].value = 90
     np.testing.assert_array_equal(ex.state.augmented, np.rot90(PICTURES["shape"]))
@@ -119,7 +121,7 @@ def test_draws_explorer_shows_sixteen_draws_of_the_picture():
 
 def test_captions_follow_the_state():
     """The captions quote the state's own numbers."""
-    ex = augmentation_explorer(PICTURES)
+    ex = augmentation_explorer(PICTURES, rotation=0, zoom=1, shift_x=0)
     assert "neutral" in ex.caption(ex.state)
     ex.set(zoom=1.5, noise=0.2)
     assert "2 augmentations</b>: zoom x1.5, noise std 0.2" in ex.caption(ex.state)

@@ -67,7 +67,7 @@ def _augment_caption(state):
 
 
 @catalog.factory
-def augmentation_explorer(pictures, *, picture="cat"):
+def augmentation_explorer(pictures, *, picture="cat", rotation=20, zoom=1.2, shift_x=10):
     """Sliders for rotation, zoom, shift, flip, brightness and noise on one picture.
 
     Parameters
@@ -76,14 +76,17 @@ def augmentation_explorer(pictures, *, picture="cat"):
         Grey pictures in [0, 1] by name (:func:`cnnviz.lessons.augmentation.sample_pictures`).
     picture : str
         The one shown first.
+    rotation, zoom, shift_x : number
+        The sliders' first values (degrees, factor, percent of the width), so the
+        explorer opens on an augmented picture.
     """
     import ipywidgets as widgets
 
     controls = dict(
         picture=widgets.Dropdown(options=tuple(pictures), value=picture, description="picture"),
-        rotation=widgets.IntSlider(0, -180, 180, step=5, description="rotate (deg)"),
-        zoom=widgets.FloatSlider(1.0, min=0.5, max=2.0, step=0.1, description="zoom"),
-        shift_x=widgets.IntSlider(0, -30, 30, step=5, description="right (%)"),
+        rotation=widgets.IntSlider(rotation, -180, 180, step=5, description="rotate (deg)"),
+        zoom=widgets.FloatSlider(zoom, min=0.5, max=2.0, step=0.1, description="zoom"),
+        shift_x=widgets.IntSlider(shift_x, -30, 30, step=5, description="right (%)"),
         shift_y=widgets.IntSlider(0, -30, 30, step=5, description="down (%)"),
         flip=widgets.Checkbox(False, description="mirror left-right"),
         brightness=widgets.FloatSlider(1.0, min=0.0, max=2.0, step=0.1, description="brightness"),

@@ -177,9 +177,10 @@ def new_head(model, num_classes, *, seed=0):
     ``num_classes`` classes; the other layers are the same objects, weights shared.
 
     >>> from cnnviz.pretrained import shapes_cnn
-    >>> net = new_head(shapes_cnn(), 3)
-    >>> net.layers[-2], net.layers[0] is shapes_cnn().layers[0]
-    (Dense(784, 3), False)
+    >>> shipped = shapes_cnn()
+    >>> net = new_head(shipped, 3)
+    >>> net.layers[-2], net.layers[0] is shipped.layers[0]
+    (Dense(784, 3), True)
     """
     if not isinstance(model, Sequential):
         raise TypeError(f"model must be a cnnviz Sequential; got {_show(model)}")

@@ -60,7 +60,7 @@ plt.show()
 # %% [markdown]
 # A positive angle turns the picture **counter-clockwise** on screen, as Pillow's `Image.rotate` does; a shift `(dx, dy)` moves the content right by `dx` and down by `dy` pixels. Brightness multiplies every value and clips to [0, 1]; noise adds a Gaussian draw to every pixel.
 #
-# Try each one on the cat photo and on a shape. The caption measures how much each pixel changed on average; the label does not change at all. Notice what comes in at the edges when you turn or shrink the picture, and how little of the cat is left after a large zoom.
+# Try each one on the cat photo and on a shape; the explorer opens with the cat turned by 20 degrees, zoomed by 1.2 and moved right by a tenth of its width. The caption measures how much each pixel changed on average; the label does not change at all. Notice what comes in at the edges when you turn or shrink the picture, and how little of the cat is left after a large zoom.
 
 # %% tags=["nbval-ignore-output"]
 augmentation_explorer(sample_pictures(), picture="cat")
