@@ -256,7 +256,8 @@ def _trainable(trainable, params):
     unknown = [name for name in names if name not in params]
     if unknown or not names:
         raise ValueError(
-            f"trainable must name weights of the model, some of {list(params)}; got {_show(trainable)}"
+            f"trainable must name weights of the model, some of {list(params)}; "
+            f"got {_show(trainable)}"
         )
     return names
 

@@ -41,7 +41,8 @@ def plot_augmentation(state, fig=None, artists=None):
         fig = fig or draw.new_figure(*AUGMENT_FIGURE)
         ax_in, ax_out = fig.subplots(1, 2)
         fig.subplots_adjust(left=0.02, right=0.98, top=0.84, bottom=0.03, wspace=0.08)
-        artists = dict(original=_image(ax_in, state.original), augmented=_image(ax_out, state.augmented),
+        artists = dict(original=_image(ax_in, state.original),
+                       augmented=_image(ax_out, state.augmented),
                        title=ax_out.set_title("", fontsize=10), shape=None)
         ax_in.set_title("the picture (label unchanged)", fontsize=11)
     if artists["shape"] != state.original.shape:

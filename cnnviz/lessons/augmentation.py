@@ -135,7 +135,8 @@ def random_draws(pictures, *, picture="cat", rotation=0, zoom=1.0, shift=0, flip
     image = _picture(pictures, picture)
     zoom = float(zoom)
     if not zoom >= 1:
-        raise ValueError(f"zoom must be at least 1 (the range is 1/zoom to zoom); got {_show(zoom)}")
+        raise ValueError(
+            f"zoom must be at least 1 (the range is 1/zoom to zoom); got {_show(zoom)}")
     count = positive_int(count, "count")
     seed = nonnegative_int(seed, "seed")
     pixels = image.shape[1] * float(shift) / 100
@@ -185,9 +186,10 @@ def new_head(model, num_classes, *, seed=0):
     if not isinstance(model, Sequential):
         raise TypeError(f"model must be a cnnviz Sequential; got {_show(model)}")
     num_classes = positive_int(num_classes, "num_classes")
-    last = max((i for i, layer in enumerate(model.layers) if isinstance(layer, Dense)), default=None)
+    dense = [i for i, layer in enumerate(model.layers) if isinstance(layer, Dense)]
+    last = dense[-1] if dense else None
     if last is None:
-        raise ValueError(f"model must end in a Dense layer to replace; got {model.layers!r}")
+        raise ValueError(f"model must have a Dense layer to replace; got {model.layers!r}")
     head = Dense(model.layers[last].in_features, num_classes)
     head.initialize(np.random.default_rng(seed))
     return Sequential(model.layers[:last] + [head, Softmax()])
