@@ -243,8 +243,27 @@ def _logit_part(model):
     return model
 
 
+def _trainable(trainable, params):
+    """The names in ``trainable``, checked against the model's weights ``params``."""
+    if isinstance(trainable, str) or not hasattr(trainable, "__iter__") or not all(
+        isinstance(t, str) for t in trainable
+    ):
+        raise TypeError(
+            f"trainable must be a collection of weight names such as {list(params)[-2:]}; "
+            f"got {_show(trainable)}"
+        )
+    names = list(dict.fromkeys(trainable))
+    unknown = [name for name in names if name not in params]
+    if unknown or not names:
+        raise ValueError(
+            f"trainable must name weights of the model, some of {list(params)}; "
+            f"got {_show(trainable)}"
+        )
+    return names
+
+
 def train(model, images, labels, *, epochs=1, batch_size=32, optimizer="adam", lr=None, seed=0,
-          label_smoothing=0.0, callback=None, progress=False):
+          label_smoothing=0.0, trainable=None, callback=None, progress=False):
     """Train ``model`` in place by minibatch gradient descent on cross-entropy.
 
     A final :class:`~cnnviz.layers.Softmax` layer is skipped while training: the loss
@@ -270,6 +289,11 @@ def train(model, images, labels, *, epochs=1, batch_size=32, optimizer="adam", l
     label_smoothing : float
         Aim at ``(1 - eps) onehot(y) + eps / K`` instead of ``onehot(y)`` (see
         :class:`~cnnviz.losses.CrossEntropyLoss`); 0 (default) trains on the plain labels.
+    trainable : collection of str, optional
+        Names of the weights to train, keyed like ``model.parameters()``
+        (``"Dense-8.weight"``); every other weight stays frozen, exactly as it was.
+        All of them by default. Freezing the convolutions of a trained network and
+        training a new dense head is transfer learning.
     callback : callable, optional
         Called after every step as ``callback(step, epoch, loss)``; a notebook can
         use it to draw a live loss curve.
@@ -293,6 +317,11 @@ def train(model, images, labels, *, epochs=1, batch_size=32, optimizer="adam", l
     True
     >>> evaluate(net, x, y)
     1.0
+    >>> first = Sequential([Dense(2, 2), Dense(2, 2), Softmax()]).initialize(seed=0)
+    >>> frozen = first.parameters()["Dense-1.weight"].copy()
+    >>> _ = train(first, x, y, epochs=2, trainable=["Dense-2.weight", "Dense-2.bias"])
+    >>> np.array_equal(first.parameters()["Dense-1.weight"], frozen)
+    True
     """
     body = _logit_part(model)
     images, labels = _check_data(images, labels)
@@ -307,6 +336,9 @@ def train(model, images, labels, *, epochs=1, batch_size=32, optimizer="adam", l
         getattr(layer, name) is None for layer in model.layers for name in layer.param_shapes()
     ):
         raise ValueError("model has no weights yet: call model.initialize(seed) before train")
+    if trainable is not None:
+        names = _trainable(trainable, params)
+        params = {name: params[name] for name in names}
     if optimizer == "adam":
         opt = Adam(params, lr=0.003 if lr is None else lr)
     else:
@@ -325,7 +357,8 @@ def train(model, images, labels, *, epochs=1, batch_size=32, optimizer="adam", l
             batch = order[start : start + batch_size]
             loss = loss_fn.forward(body.forward(images[batch]), labels[batch])
             body.backward(loss_fn.backward())
-            opt.step(body.grads)
+            grads = body.grads
+            opt.step({name: grads[name] for name in params})
             losses.append(loss)
             if callback is not None:
                 callback(len(history["loss"]) + len(losses) - 1, epoch, loss)

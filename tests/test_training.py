@@ -151,6 +151,45 @@ def test_train_rejects_bad_input():
         train([], x, y)
 
 
+
+@pytest.mark.parametrize("optimizer", ["adam", "sgd"])
+def test_training_a_head_on_frozen_layers_is_training_the_head_on_their_features(optimizer):
+    """trainable= leaves every other weight untouched, and the trained weights are those of
+    the head trained alone on the frozen layers' outputs (same seed, same batches)."""
+    x, y, _ = make_shapes(40, seed=3, size=16)
+    net = small_cnn().initialize(seed=2)
+    before = {name: w.copy() for name, w in net.parameters().items()}
+    head = [name for name in before if name.startswith("Dense")]
+    train(net, x, y, epochs=3, batch_size=8, optimizer=optimizer, seed=5, trainable=head)
+    after = net.parameters()
+    for name in before:
+        changed = not np.array_equal(before[name], after[name])
+        assert changed == (name in head), name
+    # The reference: the frozen part as a fixed feature extractor, the head trained alone.
+    reference = small_cnn().initialize(seed=2)
+    cut = next(i for i, layer in enumerate(reference.layers) if isinstance(layer, Dense))
+    features = Sequential(reference.layers[:cut]).forward(x)
+    alone = Sequential(reference.layers[cut:])
+    train(alone, features, y, epochs=3, batch_size=8, optimizer=optimizer, seed=5)
+    for name in head:
+        np.testing.assert_allclose(after[name], reference.parameters()[name], rtol=1e-5, atol=1e-6)
+
+
+def test_train_rejects_unknown_trainable_weights():
+    """trainable must name weights of the model: a typo, a bare string or nothing is explained."""
+    x, y, _ = make_shapes(8, seed=0, size=16)
+    net = small_cnn().initialize(seed=0)
+    with pytest.raises(ValueError, match=r"trainable must name weights of the model, some of "
+                                         r"\['Conv2d-1.weight'.*; got \['Dense-9.wieght'\]"):
+        train(net, x, y, trainable=["Dense-9.wieght"])
+    with pytest.raises(ValueError, match=r"trainable must name weights of the model.*; got \[\]"):
+        train(net, x, y, trainable=[])
+    with pytest.raises(TypeError, match=r"trainable must be a collection of weight names"
+                                        r".*; got 'Conv2d-1.weight'"):
+        train(net, x, y, trainable="Conv2d-1.weight")
+    with pytest.raises(TypeError, match=r"trainable must be a collection of weight names.*; got 3"):
+        train(net, x, y, trainable=3)
+
 def test_predict_and_evaluate_agree():
     """evaluate is the fraction of predict's answers that match the labels, in any batch size."""
     x, y, _ = make_shapes(30, seed=4, size=16)
