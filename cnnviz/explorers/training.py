@@ -21,6 +21,7 @@ import time
 
 import numpy as np
 from PIL import Image as PILImage
+from PIL import ImageDraw
 
 from ..datasets import CLASS_NAMES
 from ..lessons import training as lesson
@@ -38,11 +39,11 @@ FIGURE = (10, 4.4)
 #: figure size of the drawing explorer
 DRAW_FIGURE = (5.2, 2.4)
 #: seconds between redraws while training runs (at least twice a second)
-REDRAW_EVERY = 0.4
+REDRAW_EVERY = 0.5
 #: steps taken between checks for Pause / Reset (a few milliseconds each)
 CHUNK = 4
 #: the notebook's run: training and held-out images, steps, settings
-DEFAULT = dict(train_size=8000, held_out_size=500, steps=600, optimiser="Adam", lr=0.01,
+DEFAULT = dict(train_size=8000, held_out_size=300, steps=600, optimiser="Adam", lr=0.01,
                batch_size=32, seed=0)
 #: index of the held-out image whose conv1 maps the panel shows
 PROBE = 3
@@ -88,44 +89,83 @@ def _status(state):
     return "   ".join(parts)
 
 
+def _nice_top(value):
+    """The smallest of 0.5, 1, 2, 5, 10, ... at least ``value``: y limits that rarely move."""
+    for top in (0.5, 1, 2, 3, 5, 10, 20):
+        if value <= top:
+            return top
+    return 20
+
+
+def curve_rgb(state, size, scale):
+    """The loss curve (grey per step, blue running mean) and the held-out accuracy (orange
+    dots, right-hand scale 0-100%) as one Pillow picture of ``size`` (w, h)."""
+    w, h = size
+    px = lambda v: round(v * scale)  # noqa: E731  (pixels at draw.DPI -> this picture's)
+    img = PILImage.new("RGB", (w, h), "white")
+    pen = ImageDraw.Draw(img)
+    small = draw.font(px(draw.TEXT_PX - 2))
+    left, right, top, bottom = px(44), w - px(44), px(8), h - px(36)
+    n = len(state.losses)
+    x_max = 50
+    while x_max < n:                                # 50, 100, 200, 400, ...: few rescales
+        x_max *= 2
+    y_max = _nice_top(float(np.max(state.losses[:50])) if n else 2.0)
+    sx = lambda step: left + (right - left) * step / x_max  # noqa: E731
+    sy = lambda loss: bottom - (bottom - top) * min(loss, y_max) / y_max  # noqa: E731
+    black, grey = (0, 0, 0), (draw.BORDER,) * 3
+    for k in range(5):                              # y ticks: loss on the left, accuracy right
+        y = bottom - (bottom - top) * k / 4
+        pen.line([(left - px(4), y), (left, y)], fill=black)
+        pen.line([(right, y), (right + px(4), y)], fill=black)
+        pen.text((left - px(6), y), f"{y_max * k / 4:g}", font=small, fill=draw.rgb(draw.BLUE),
+                 anchor="rm")
+        pen.text((right + px(6), y), f"{25 * k}%", font=small, fill=draw.rgb(draw.HIGHLIGHT),
+                 anchor="lm")
+    for k in range(5):
+        x = left + (right - left) * k / 4
+        pen.line([(x, bottom), (x, bottom + px(4))], fill=black)
+        pen.text((x, bottom + px(6)), f"{x_max * k // 4}", font=small, fill=black, anchor="mt")
+    pen.text(((left + right) / 2, h - px(2)), "step", font=small, fill=black, anchor="mb")
+    if n > 1:
+        steps = np.arange(1, n + 1)
+        xs, raw, mean = sx(steps), [sy(v) for v in state.losses], [sy(v) for v in state.smooth]
+        pen.line(list(zip(xs, raw)), fill=(190, 190, 190), width=1)
+        pen.line(list(zip(xs, mean)), fill=draw.rgb(draw.BLUE), width=max(1, px(2)))
+    dots = [(sx(step), bottom - (bottom - top) * acc) for step, acc in state.accuracies]
+    if len(dots) > 1:
+        pen.line(dots, fill=draw.rgb(draw.HIGHLIGHT), width=max(1, px(1)))
+    r = px(2.5)
+    for x, y in dots:
+        pen.ellipse([x - r, y - r, x + r, y + r], fill=draw.rgb(draw.HIGHLIGHT))
+    pen.rectangle([left, top, right, bottom], outline=black)
+    return np.asarray(img)
+
+
 def plot_training(state, fig=None, artists=None):
-    """The loss curve (raw and smoothed), the held-out accuracy, conv1's kernels and maps."""
+    """The loss curve and held-out accuracy, and conv1's kernels over their maps.
+
+    Both halves are pictures (:class:`~cnnviz.explorers.draw.Picture`): a redraw while
+    training costs a few milliseconds, not the tens a matplotlib axis with ticks takes.
+    """
     if fig is None:
         fig = draw.new_figure(*FIGURE)
     s = draw.scale(fig)
     if artists is None:
-        ax = fig.add_axes([0.07, 0.14, 0.38, 0.68])
-        acc_ax = ax.twinx()
-        raw, = ax.plot([], [], color=draw.NEUTRAL, lw=0.6)
-        smooth, = ax.plot([], [], color=draw.BLUE, lw=1.6, label="loss (mean of 20 steps)")
-        acc, = acc_ax.plot([], [], "o-", color=draw.HIGHLIGHT, ms=3, lw=1, label="held-out accuracy")
-        ax.set_xlabel("step")
-        ax.set_ylabel("cross-entropy loss", color=draw.BLUE)
-        acc_ax.set_ylabel("held-out accuracy", color=draw.HIGHLIGHT)
-        acc_ax.set_ylim(0, 1)
-        status = draw.Picture(fig, [0.0, 0.88, 1.0, 0.1])
-        maps = draw.Picture(fig, [0.52, 0.05, 0.47, 0.8])
-        artists = dict(ax=ax, acc_ax=acc_ax, raw=raw, smooth=smooth, acc=acc, status=status,
-                       maps=maps, limits=None)
+        artists = dict(status=draw.Picture(fig, [0.0, 0.9, 1.0, 0.09]),
+                       legend=draw.Picture(fig, [0.0, 0.82, 0.5, 0.07]),
+                       curve=draw.Picture(fig, [0.0, 0.02, 0.5, 0.8]),
+                       maps=draw.Picture(fig, [0.52, 0.02, 0.47, 0.87]))
     a = artists
-    steps = np.arange(1, len(state.losses) + 1)
-    a["raw"].set_data(steps, state.losses)
-    a["smooth"].set_data(steps, state.smooth)
-    if state.accuracies:
-        a["acc"].set_data(*zip(*state.accuracies))
-    else:
-        a["acc"].set_data([], [])
-    top = float(max(2.0, np.max(state.losses[:50]))) if len(state.losses) else 2.0
-    limits = (max(50, len(state.losses)), round(top, 1))
-    if limits != a["limits"]:
-        a["ax"].set_xlim(0, limits[0])
-        a["acc_ax"].set_xlim(0, limits[0])
-        a["ax"].set_ylim(0, limits[1])
-        a["limits"] = limits
     text = _status(state)
     a["status"].show(text, lambda size: draw.text_rgb((text,), size, align="center",
                                                       pixels=round(draw.TEXT_PX * s * 1.1),
                                                       line_px=round(draw.LINE_PX * s)))
+    a["legend"].show("legend", lambda size: draw.text_rgb(
+        ("loss: grey each step, blue mean of 20; orange: held-out accuracy",),
+        size, align="center", pixels=round((draw.TEXT_PX - 1) * s), line_px=round(draw.LINE_PX * s)))
+    a["curve"].show((len(state.losses), len(state.accuracies), state.step),
+                    lambda size: curve_rgb(state, size, s))
     a["maps"].show((state.step, state.kernels.tobytes()), lambda size: _mosaic(state, size, s))
     return fig, artists
 
@@ -150,6 +190,7 @@ class TrainingExplorer(Explorer):
         self._stop = threading.Event()
         self._thread = None
         self._handle = None
+        self.redraw_seconds = []
         self.bar = tqdm(total=budget, desc="steps", display=False)
         self.start_button = widgets.Button(description="Start", icon="play",
                                            button_style="success")
@@ -168,11 +209,15 @@ class TrainingExplorer(Explorer):
             super().update()
 
     def redraw(self):
-        """Measure the held-out accuracy, move the bar and redraw the figure."""
+        """Measure the held-out accuracy, move the bar and redraw the figure.
+
+        The seconds each redraw took (all three) go to ``redraw_seconds``."""
+        start = time.perf_counter()
         self.trainer.accuracy()
         self.bar.n = min(self.trainer.step, self.bar.total)
         self.bar.refresh()
         self.update()
+        self.redraw_seconds.append(time.perf_counter() - start)
 
     # -- training --------------------------------------------------------------------
     @property

@@ -170,7 +170,8 @@ class Trainer:
         """Held-out accuracy now (and, with ``record``, added to the history)."""
         with self.lock:
             with np.errstate(all="ignore"):
-                acc = float(np.mean(predict(self.model, self.test_images) == self.test_labels))
+                acc = float(np.mean(predict(self.model, self.test_images, batch_size=100)
+                                    == self.test_labels))
             if record and (not self.accuracies or self.accuracies[-1][0] != self.step):
                 self.accuracies.append((self.step, acc))
         return acc
