@@ -24,11 +24,12 @@ def descend(lr, *, steps=None):
     Returns the loss after each step (``LR_CASE``'s settings); a learning rate that makes
     ``w`` run off gives losses that grow.
     """
-    c, target, w = LR_CASE["curvature"], LR_CASE["target_w"], LR_CASE["start"]
+    c, target, w = LR_CASE["curvature"], LR_CASE["target_w"], np.float64(LR_CASE["start"])
     losses = []
     for _ in range(LR_CASE["steps"] if steps is None else steps):
         w = w - lr * 2 * c * (w - target)
-        losses.append(c * (w - target) ** 2)
+        with np.errstate(all="ignore"):      # a rate far too large overflows to inf
+            losses.append(float(c * (w - target) ** 2))
     return losses
 
 
@@ -74,7 +75,7 @@ def learning_rate(answer):
         final = descend(lr)[-1]
     steps, target = LR_CASE["steps"], LR_CASE["loss"]
     if not np.isfinite(final) or final >= target:
-        shown = f"{final:.2g}" if np.isfinite(final) else "not a number"
+        shown = f"{final:.2g}" if np.isfinite(final) else "beyond any number (it diverged)"
         raise CheckError("\n".join([
             f"Not quite: learning rate {lr:g} leaves the loss at {shown} after {steps} steps",
             f"  expected: a loss below {target:g}", f"  got:      {shown}"]))

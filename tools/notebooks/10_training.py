@@ -209,7 +209,11 @@ def accuracy_curves(n_train, steps=300, every=25):
 
 curves = {n: accuracy_curves(n) for n in (100, 2000)}
 for n, curve in curves.items():
-    print(f"{n:>5} training images: training accuracy {curve[-1, 1]:.0%}, held-out {curve[-1, 2]:.0%}")
+    train_acc, held_acc = curve[-1, 1], curve[-1, 2]
+    gap = "more than 20 points" if train_acc - held_acc > 0.2 else (
+        "within 10 points" if abs(train_acc - held_acc) <= 0.1 else "10 to 20 points")
+    print(f"{n:>5} training images: training accuracy {'100%' if train_acc == 1 else 'below 100%'}, "
+          f"held-out accuracy {gap} {'lower' if gap.startswith('more') else 'of it'}")
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(9, 3), sharey=True)
@@ -223,7 +227,7 @@ axes[0].legend()
 plt.show()
 
 # %% [markdown]
-# With 100 images the training accuracy climbs to the top while the held-out accuracy stalls well below it: the network has learned these hundred pictures, noise and all, rather than what makes a square a square. That gap between the two curves is **overfitting**. With 2,000 images the two curves stay close: there are too many examples to memorise, so the only way to get them right is to learn the shapes. More data is the most reliable cure; notebook 06's pooling and the weight sharing of section 4 help too, because they leave the network fewer ways to memorise.
+# With 100 images the training accuracy climbs to the top while the held-out accuracy stalls well below it (the plot shows by how much, the printout says it in round terms, the same on any computer): the network has learned these hundred pictures, noise and all, rather than what makes a square a square. That gap between the two curves is **overfitting**. With 2,000 images the two curves stay close: there are too many examples to memorise, so the only way to get them right is to learn the shapes. More data is the most reliable cure; notebook 06's pooling and the weight sharing of section 4 help too, because they leave the network fewer ways to memorise.
 #
 # ## 6. Optimisers from the same start
 #
