@@ -31,6 +31,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 
 from .._validate import _show, as_array, boolean, positive_int
+from ..errors import SettingError
 from ..datasets import CLASS_NAMES, make_shapes
 from ..images import (UPLOAD_MAX_PIXELS, CompressionBombError, DamagedImageError,
                       ImageError, NonFiniteImageError, NotAnImageError, TooManyPixelsError,
@@ -813,9 +814,9 @@ def forward_explorer(net, images, labels=None, *, class_names=CLASS_NAMES, sampl
     def compute(layer, sample, source, invert, temperature):
         if source == "upload":
             if picture["error"]:
-                raise ValueError(picture["error"])
+                raise SettingError(picture["error"])
             if picture["image"] is None:
-                raise ValueError("No picture yet: click 'upload' and choose an image file. "
+                raise SettingError("No picture yet: click 'upload' and choose an image file. "
                                  "Or pick 'a sample' to go back to the shapes.")
             return forward_pass(net, picture["image"], layer=layer, invert=invert,
                                 temperature=temperature, source="your picture",
