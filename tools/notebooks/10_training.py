@@ -65,7 +65,7 @@ for step in range(5):
     print(f"step {step + 1}: loss on this batch {loss:.2f}")
 
 # %% [markdown]
-# Before the first step every class gets about the same probability, a quarter, and the loss is close to `-log(1/4)`, printed below. Each step lowers the loss on this one batch; real training takes each step on a fresh batch, so the loss measures how well the network does on images it has not just been fitted to.
+# A network that knew nothing and said so would give every class a quarter, for a loss of `-log(1/4)`, printed below. Random weights start in that region, a little above it: they spread the probabilities over the four classes, but unevenly, and are somewhat sure of wrong answers. Each step lowers the loss on this one batch; real training takes each step on a fresh batch, so the loss measures how well the network does on images it has not just been fitted to.
 
 # %%
 print(f"-log(1/4) = {-np.log(0.25):.2f}")
