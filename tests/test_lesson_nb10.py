@@ -74,3 +74,25 @@ def test_too_small_crawls_and_too_large_diverges(notebook_data):
     small, good, large = (runs[s] for s in settings)
     assert large["diverged"] is not None and small["diverged"] is None
     assert np.mean(good["losses"][-20:]) < np.mean(small["losses"][-20:]) < small["losses"][0]
+
+
+@pytest.fixture(scope="module")
+def notebook_network(notebook_data):
+    from cnnviz.explorers.training import notebook_run
+    return notebook_run()["net"]
+
+
+def test_mistakes_are_smaller_shapes(notebook_data, notebook_network):
+    """'on average the images it gets wrong have less ink than the rest'."""
+    _, _, xt, yt = notebook_data
+    wrong = notebook_network.forward(xt).argmax(axis=1) != yt
+    ink = (xt > 0.5).sum(axis=(1, 2, 3))
+    assert wrong.any() and ink[wrong].mean() < ink[~wrong].mean()
+
+
+def test_plain_sgd_creeps_behind_momentum(notebook_data):
+    """Section 6: 'Plain SGD creeps; momentum, with the same learning rate, builds up speed'."""
+    x, y = notebook_data[0][:2000], notebook_data[1][:2000]
+    runs = lesson.loss_curves([("SGD", 0.05), ("SGD + momentum", 0.05)], x, y, steps=150)
+    sgd, momentum = (np.mean(r["losses"][-20:]) for r in runs.values())
+    assert momentum < sgd
