@@ -139,6 +139,19 @@ def test_the_catalogued_panel_matches_the_notebook_inputs():
     assert kwargs == {"steps": 600}
 
 
+def test_the_panel_trains_a_learners_own_network(data):
+    """Any Sequential: a dense network (no kernels to show) and a wider CNN train and draw."""
+    from cnnviz.layers import Conv2d, Dense, Flatten, MaxPool2d, ReLU, Sequential, Softmax
+    wide = Sequential([Conv2d(1, 12, 5, padding=2), ReLU(), MaxPool2d(2), Flatten(),
+                       Dense(12 * 14 * 14, 4), Softmax()])
+    for net in (lesson.dense_twin(6), wide):
+        ex = panel(data, model=net)
+        ex.run(6)
+        assert ex.last_error is None and ex.state.step == 6
+        assert len(ex.state.kernels) == (0 if net is not wide else 12)
+        assert ex.trainer.model is net
+
+
 # ---------------------------------------------------------------------------- drawing
 def test_drawing_probabilities_follow_the_strokes():
     """Probabilities are the network's on the pad's image; a new stroke changes them."""

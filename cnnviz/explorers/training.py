@@ -61,10 +61,15 @@ def _mosaic(state, size, scale):
     line = round(draw.LINE_PX * scale)
     out[:line] = draw.text_rgb(("conv1: kernels (red +, blue -) over their maps",), (w, line), align="center",
                                pixels=round(draw.TEXT_PX * scale), line_px=line)
+    if not len(state.kernels):
+        out[line:line * 2] = draw.text_rgb(("(this network has no convolution layer)",), (w, line),
+                                           align="center", pixels=round(draw.TEXT_PX * scale),
+                                           line_px=line)
+        return out
     lim = draw.symmetric_limits(state.kernels)[1]
     hi = float(state.maps.max()) or 1.0
     col_w, row_h = w // 4, (h - line) // 2
-    for c in range(8):
+    for c in range(min(8, len(state.kernels))):
         kern = np.kron(draw.colours_of(state.kernels[c], cmap=draw.DIVERGING, vmin=-lim, vmax=lim),
                        np.ones((k, k, 1), np.uint8))
         fmap = np.kron(draw.colours_of(state.maps[c], cmap=draw.GREY, vmin=0, vmax=hi),

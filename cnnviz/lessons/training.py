@@ -212,8 +212,8 @@ class TrainingState:
     losses: np.ndarray
     smooth: np.ndarray
     accuracies: list
-    kernels: np.ndarray            # conv1's weights, (8, 3, 3)
-    maps: np.ndarray               # conv1 + ReLU on the probe image, (8, 28, 28)
+    kernels: np.ndarray            # the first conv layer's weights, (C, kh, kw); C = 0 without one
+    maps: np.ndarray               # that layer + ReLU on the probe image, (C, 28, 28)
     probe: np.ndarray              # the probe image, (28, 28)
     optimiser: str
     lr: float
@@ -225,10 +225,14 @@ def training_state(trainer, probe):
     """Snapshot of ``trainer`` for the panel: history, conv1's kernels and their maps on
     ``probe`` (one (1, 28, 28) image), after ReLU."""
     with trainer.lock:
-        conv = next(layer for layer in trainer.model.layers if isinstance(layer, Conv2d))
-        kernels = conv.weight[:, 0].copy()
-        with np.errstate(all="ignore"):
-            maps = np.maximum(conv.forward(probe[None]), 0)[0]
+        conv = next((layer for layer in trainer.model.layers if isinstance(layer, Conv2d)
+                     and layer.weight is not None and layer.weight.shape[1] == probe.shape[0]), None)
+        if conv is None:            # a dense network: no kernels to show
+            kernels, maps = np.zeros((0, 3, 3)), np.zeros((0,) + probe.shape[1:])
+        else:
+            kernels = conv.weight[:, 0].copy()
+            with np.errstate(all="ignore"):
+                maps = np.maximum(conv.forward(probe[None]), 0)[0]
         losses = np.array(trainer.losses)
         return TrainingState(trainer.step, trainer.epoch, trainer.steps_per_epoch, losses,
                              smoothed(losses), list(trainer.accuracies), kernels, maps,
