@@ -13,7 +13,7 @@ from cnnviz.lessons.augmentation import (
 )
 from cnnviz.models import vgg19
 from cnnviz.pretrained import shapes_cnn, training_record
-from cnnviz.train import evaluate
+from cnnviz.training import evaluate
 
 RANGES = dict(rotation=180, zoom=(0.7, 1.4), shift=6, flip=True)
 PER_CLASS = (5, 10, 20, 50)

@@ -10,7 +10,7 @@ from cnnviz.lessons.augmentation import (
     TRANSFER_MODES, canonical_shapes, head_names, new_head, train_augmented, transfer_run,
 )
 from cnnviz.pretrained import shapes_cnn
-from cnnviz.train import train
+from cnnviz.training import train
 
 
 def test_canonical_shapes_are_one_size_upright_and_centred():

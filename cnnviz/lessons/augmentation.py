@@ -17,7 +17,7 @@ from .. import augment
 from .._validate import _show, as_array, nonnegative_int, one_of, positive_int
 from ..datasets import NEW_CLASS_NAMES, draw_shape, make_shapes
 from ..layers import Dense, Sequential, Softmax
-from ..train import evaluate, train
+from ..training import evaluate, train
 
 #: the pictures the explorers offer
 PICTURES = ("cat", "shape")

@@ -28,7 +28,7 @@ from cnnviz.lessons.augmentation import (
 from cnnviz.explorers.augmentation import augmentation_explorer, draws_explorer
 from cnnviz.models import vgg19
 from cnnviz.pretrained import shapes_cnn
-from cnnviz.train import evaluate
+from cnnviz.training import evaluate
 from cnnviz.exercises import nb11
 
 plt.rcParams.update({"figure.dpi": 80, "figure.figsize": (8, 3)})
@@ -93,7 +93,7 @@ for k in range(8):
 plt.show()
 
 # %% [markdown]
-# We train the small CNN of notebook 08 (the shipped architecture, fresh weights) with Adam for 15 passes over the 800 pictures. The data set is small and the training short so that each run takes seconds, not minutes. Without augmentation the 15 passes repeat the same 800 pictures; with augmentation each pass draws new ones: turned by any angle (`rotation=180`), zoomed by 0.7 to 1.4, shifted by up to 6 pixels and mirrored half the time. `train_augmented` in `cnnviz.lessons.augmentation` is the loop, a dozen lines around `cnnviz.train.train`.
+# We train the small CNN of notebook 08 (the shipped architecture, fresh weights) with Adam for 15 passes over the 800 pictures. The data set is small and the training short so that each run takes seconds, not minutes. Without augmentation the 15 passes repeat the same 800 pictures; with augmentation each pass draws new ones: turned by any angle (`rotation=180`), zoomed by 0.7 to 1.4, shifted by up to 6 pixels and mirrored half the time. `train_augmented` in `cnnviz.lessons.augmentation` is the loop, a dozen lines around `cnnviz.training.train`.
 
 # %%
 RANGES = dict(rotation=180, zoom=(0.7, 1.4), shift=6, flip=True)
