@@ -32,7 +32,7 @@ import numpy as np
 METADATA_KEY = "cnnviz_explorer"
 #: the explorer modules, in notebook order; importing them registers their entries
 MODULES = ("pixels", "stepper", "gallery", "sizes", "volume", "pooling", "parameters", "forward",
-           "architectures")
+           "architectures", "interpretation")
 
 
 def fingerprint(value) -> str:
