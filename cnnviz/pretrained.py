@@ -98,7 +98,7 @@ def shapes_cnn(pretrained=True) -> Sequential:
 
 def _checked_weights() -> dict:
     """The shipped arrays, once their digest matches the record's ``weights_sha256``."""
-    from .train import weights_digest
+    from .training import weights_digest
 
     again = (" Restore both files (git checkout cnnviz/data) or make them again with "
              "python -m cnnviz.train --out cnnviz/data/shapes_cnn.npz --overwrite.")
