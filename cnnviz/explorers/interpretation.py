@@ -352,6 +352,44 @@ def explain_explorer(samples, model=None, *, layer="ReLU-5", patch=7, picture=No
                     layout=[["picture", "layer", "patch"]])
 
 
+@catalog.factory
+def draw_and_explain(model=None, *, start="triangle", layer="ReLU-5", patch=7):
+    """A drawing pad beside the prediction and its saliency, Grad-CAM and occlusion maps,
+    redrawn after every stroke (and after Clear).
+
+    ``start``: the shape drawn on the pad when it opens (one of the four classes), or
+    None for an empty pad.
+    """
+    import ipywidgets as widgets
+
+    from ..lessons.drawing import shape_strokes
+    from .canvas import DrawingPad
+
+    net = _model(model)
+    pad = DrawingPad()
+    layers = [name for _, name in map_layers(net, (1, pad.size, pad.size))]
+    controls = dict(
+        layer=widgets.Dropdown(options=layers, value=layer, description="Grad-CAM at"),
+        patch=widgets.IntSlider(patch, 1, 14, description="patch"),
+    )
+
+    def compute(layer, patch):
+        return explain_state(net, pad.image(), layer=layer, patch=patch)
+
+    explorer = Explorer(compute, plot_explain, controls, draw.new_figure(*EXPLAIN_FIGURE),
+                        caption=_explain_caption, explain=_explain_patch,
+                        layout=[[pad.widget], ["layer", "patch"]])
+    explorer.pad = pad
+    if start is not None:
+        with explorer.hold(redraw=False):
+            pad.draw(shape_strokes(start))
+    # The pad is not a control (it has no value): each finished stroke, and Clear,
+    # asks the explorer for a new picture.
+    pad.observe(lambda _: explorer.update())
+    explorer.update()
+    return explorer
+
+
 # ------------------------------------------------------------ what each filter wants
 @functools.lru_cache(maxsize=4)
 def _preferred(key, net_holder, layers, steps):
@@ -516,12 +554,13 @@ def training_images():
 catalog.register("12", "occlusion", occlusion_explorer, lambda: ((shape_samples(),), {}))
 catalog.register("12", "grad-cam", grad_cam_explorer, lambda: ((shape_samples(),), {}))
 catalog.register("12", "explain", explain_explorer, lambda: ((shape_samples(),), {}))
+catalog.register("12", "draw and explain", draw_and_explain)
 catalog.register("12", "filters", filter_explorer, lambda: ((training_images(),), {}))
 catalog.register("12", "sanity checks", sanity_explorer, lambda: ((shape_samples(),), {}))
 
 __all__ = [
     "EXPLAIN_FIGURE", "FILTER_FIGURE", "FILTER_LAYERS", "FILTER_STEPS", "GRAD_CAM_FIGURE",
-    "HEAT", "OCCLUSION_FIGURE", "SANITY_FIGURE", "explain_explorer", "filter_explorer",
+    "HEAT", "OCCLUSION_FIGURE", "SANITY_FIGURE", "draw_and_explain", "explain_explorer", "filter_explorer",
     "grad_cam_explorer", "occlusion_explorer", "plot_explain", "plot_filter", "plot_grad_cam",
     "plot_occlusion", "plot_sanity", "sanity_explorer", "shape_samples", "training_images",
     "wanted_inputs",
