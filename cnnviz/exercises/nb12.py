@@ -11,8 +11,8 @@ from ..layers import Dense, Flatten, ReLU, Sequential
 from ..lessons.interpretation import channel_weights
 
 #: Exercise 1: the activations A of a tiny layer (2 channels of 2 x 2) ...
-TINY_ACTIVATIONS = np.array([[[1, 0], [2, 1]],
-                             [[0, 3], [1, 0]]], dtype=float)
+TINY_ACTIVATIONS = np.array([[[2, 0], [1, 1]],
+                             [[0, 3], [2, 0]]], dtype=float)
 #: ... and the gradient d(score)/dA of the class score with respect to them.
 TINY_GRADIENT = np.array([[[2, -1], [1, 2]],
                           [[-3, 1], [-1, 2]]], dtype=float)

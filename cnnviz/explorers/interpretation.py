@@ -424,7 +424,7 @@ def plot_filter(state, fig=None, artists=None):
     what = "probability" if score else "mean activation"
     if state.dead:
         heading = (f"{state.label}: dead, it is zero on every image of the data set",
-                   "so gradient ascent has no gradient to climb, and its picture stays noise")
+                   "so gradient ascent has nothing to climb, and the penalty fades its picture to black")
     else:
         heading = (f"What {state.label} wants: the input gradient ascent found (left)",
                    f"and the data set's images that excite it most, with their {what}")

@@ -3,7 +3,7 @@
 # Follow one image through a small trained network, layer by layer, from pixels to the probability of each shape; check every shape against the summary table, measure the accuracy on images it has never seen, and try a picture of your own.
 
 # %% [markdown] tags=["navigation"]
-# [← 07 Parameters: dense vs convolutional](07_parameters_dense_vs_conv.ipynb) · [Contents](../README.md#notebooks) · [13 Famous architectures and receptive fields →](13_architectures_and_receptive_fields.ipynb)
+# [← 07 Parameters: dense vs convolutional](07_parameters_dense_vs_conv.ipynb) · [Contents](../README.md#notebooks) · [12 What the network looks at →](12_what_the_network_looks_at.ipynb)
 
 # %% [markdown]
 # ## What you will learn
@@ -327,6 +327,7 @@ nb08.flatten_length(answer)
 answer = ...
 nb08.dense_params(answer)
 
+
 # %% [markdown]
 # **3.** Write the softmax with a temperature, as the explorer's slider uses it: `tempered(scores, t)` returns the probabilities `exp(z_k / t) / sum_j exp(z_j / t)` for a 1-D array of scores. The check compares it with `cnnviz.softmax(scores / t)` on four cases.
 
@@ -353,4 +354,4 @@ nb08.tempered_softmax(tempered)
 # - Chuan Guo et al., [On Calibration of Modern Neural Networks](https://arxiv.org/abs/1706.04599): how far a network's confidence can be from its real chance of being right.
 
 # %% [markdown] tags=["navigation"]
-# [← 07 Parameters: dense vs convolutional](07_parameters_dense_vs_conv.ipynb) · [Contents](../README.md#notebooks) · [13 Famous architectures and receptive fields →](13_architectures_and_receptive_fields.ipynb)
+# [← 07 Parameters: dense vs convolutional](07_parameters_dense_vs_conv.ipynb) · [Contents](../README.md#notebooks) · [12 What the network looks at →](12_what_the_network_looks_at.ipynb)
