@@ -20,7 +20,10 @@ from .._validate import _show, as_array, nonnegative_int, positive_int
 from ..datasets import CLASS_NAMES
 from ..errors import SettingError
 from ..filters import sobel_magnitude
-from ..interpret import _layer_index, _n_score, activation_maximization, grad_cam, occlusion, saliency
+from ..interpret import (
+    _evaluating, _layer_index, _n_score, _score_gradient, activation_maximization, grad_cam,
+    occlusion, saliency,
+)
 from ..layers import Conv2d, Dense, Sequential
 from ..losses import softmax
 
@@ -134,8 +137,14 @@ def _ranks(values):
     return (sums / counts)[inverse]
 
 
+def _forward(model, x, **kwargs):
+    """The model's forward pass in evaluation mode (as the methods of cnnviz.interpret run)."""
+    with _evaluating(model):
+        return model.forward(x, **kwargs)
+
+
 def _probabilities(model, image):
-    out = model.forward(np.asarray(image)[None])[0]
+    out = _forward(model, np.asarray(image)[None])[0]
     return out if _n_score(model) < len(model.layers) else softmax(out[None])[0]
 
 
@@ -221,11 +230,10 @@ def channel_weights(model, image, target, *, layer):
     >>> channel_weights(shapes_cnn(), draw_shape("cross"), 3, layer="ReLU-5").shape
     (16,)
     """
-    from ..interpret import _score_gradient
-
     index = _layer_index(model, layer)
     image = as_array(image, "image", ndims=3)
-    _, grad = _score_gradient(model, image, int(target), index)
+    with _evaluating(model):
+        _, grad = _score_gradient(model, image, int(target), index)
     return grad[0].mean(axis=(1, 2))
 
 
@@ -307,7 +315,7 @@ def top_images(model, images, *, layer, channel, count=4):
 def channel_activations(model, images, *, layer):
     """Mean activation of every channel of ``layer`` on every image: ``(N, K)``."""
     index = _layer_index(model, layer)
-    out = model.forward(np.asarray(images), return_all=True)[index]
+    out = _forward(model, np.asarray(images), return_all=True)[index]
     return out.reshape(out.shape[0], out.shape[1], -1).mean(axis=2)
 
 
@@ -361,7 +369,7 @@ def filter_state(model, preferred, images, *, layer, channel, count=4):
     images = np.asarray(images)
     kernel = None
     if layer == "score":
-        probs = model.forward(images)
+        probs = _forward(model, images)
         if _n_score(model) == len(model.layers):
             probs = softmax(probs)
         values = probs[:, channel]
