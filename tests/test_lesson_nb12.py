@@ -114,7 +114,8 @@ def test_sanity_checks_table(net, test_set):
     mean = {}
     for top in range(4):
         states = [sanity_state(net, img, t, top=top) for img, t in zip(pictures, targets)]
-        mean[top] = {m: np.mean([s.similarity[m] for s in states]) for m in ("saliency", "Grad-CAM")}
+        mean[top] = {m: np.mean([s.similarity[m] for s in states])
+                     for m in ("saliency", "Grad-CAM")}
     assert mean[0] == {"saliency": 1.0, "Grad-CAM": 1.0}
     assert mean[1]["Grad-CAM"] < 0.2 and mean[2]["Grad-CAM"] < 0.2
     for top in (1, 2):
@@ -134,7 +135,7 @@ def test_exercise_answers_pass_and_near_misses_fail(capsys):
     with pytest.raises(CheckError, match="expected: -0.25"):
         nb12.alpha_by_hand(-0.5)
     with pytest.raises(CheckError, match=r"1 value\(s\) differ"):
-        nb12.cam_by_hand([[1, 0], [1.5, 1]])
+        nb12.cam_by_hand([[2, 0], [1.5, 1]])
     with pytest.raises(CheckError, match=r"expected: \(1, 0\)\n  got:      \(0, 1\)"):
         nb12.worst_square((0, 1))
     with pytest.raises(CheckError, match="expected: \\(1, 0\\)"):

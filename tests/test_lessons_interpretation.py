@@ -9,7 +9,8 @@ from cnnviz.errors import SettingError
 from cnnviz.filters import sobel_magnitude
 from cnnviz.interpret import grad_cam, occlusion, saliency
 from cnnviz.lessons.interpretation import (
-    PatchTooLarge, channel_activations, channel_weights, explain_state, filter_state,
+    PatchTooLarge, channel_activations, channel_weights, explain_state, filter_activations,
+    filter_state,
     grad_cam_state, map_layers, occlusion_state, per_pixel_drop, preferred_inputs, randomized,
     rank_correlation, sanity_state, top_images, upsample, weighted_layers,
 )
@@ -164,7 +165,8 @@ def test_filter_state_shows_the_kernel_of_a_first_layer_channel_and_finds_the_de
     """conv1 channels come with their 3x3 kernel; channel 1 of ReLU-2 never fires."""
     images = make_shapes(40, seed=12).images
     preferred = preferred_inputs(net, ["ReLU-2", "score"], steps=5)
-    assert preferred["ReLU-2"].shape == (8, 1, 28, 28) and preferred["score"].shape == (4, 1, 28, 28)
+    assert preferred["ReLU-2"].shape == (8, 1, 28, 28)
+    assert preferred["score"].shape == (4, 1, 28, 28)
     state = filter_state(net, preferred, images, layer="ReLU-2", channel=1)
     np.testing.assert_array_equal(state.kernel, net.layers[0].weight[1, 0])
     assert state.dead
@@ -174,6 +176,13 @@ def test_filter_state_shows_the_kernel_of_a_first_layer_channel_and_finds_the_de
     probs = net.forward(images)[:, 2]
     np.testing.assert_allclose(cls.example_values, np.sort(probs)[::-1][:4])
     assert cls.kernel is None and cls.label == "class triangle"
+    tables = filter_activations(net, images, ["ReLU-2", "score"])
+    for layer, channel in [("ReLU-2", 0), ("ReLU-2", 5), ("score", 2)]:
+        fast = filter_state(net, preferred, images, layer=layer, channel=channel,
+                            activations=tables)
+        slow = filter_state(net, preferred, images, layer=layer, channel=channel)
+        np.testing.assert_array_equal(fast.examples, slow.examples)
+        np.testing.assert_allclose(fast.example_values, slow.example_values)
     with pytest.raises(SettingError, match="channel must be below 4; got 4"):
         filter_state(net, preferred, images, layer="score", channel=4)
     with pytest.raises(ValueError, match="layer must be one of"):

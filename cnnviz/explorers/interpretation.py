@@ -21,7 +21,7 @@ import numpy as np
 
 from ..datasets import CLASS_NAMES, draw_shape, make_shapes
 from ..lessons.interpretation import (
-    PatchTooLarge, explain_state, filter_state, grad_cam_state, map_layers, occlusion_state,
+    PatchTooLarge, explain_state, filter_activations, filter_state, grad_cam_state, map_layers, occlusion_state,
     preferred_inputs, sanity_state, weighted_layers,
 )
 from . import catalog, draw
@@ -72,7 +72,10 @@ def _card(size, scale, title, picture, *, outline=None, bar=None, cmap=HEAT):
     card[:title_px] = draw.text_rgb(lines, (width, title_px), align="center",
                                     pixels=round(draw.TEXT_PX * scale), line_px=line_px)
     ph, pw = picture.shape[:2]
-    factor = max(1, min((height - title_px - bar_px - 2) // ph, (width - 4) // pw))
+    # The whole enlargement factor is chosen at draw.DPI and then scaled, so the stored
+    # picture (twice the density) is the live one, sharper, not a larger picture.
+    free_h, free_w = (height - title_px - bar_px - 2) / scale, (width - 4) / scale
+    factor = max(1, round(max(1, min(int(free_h) // ph, int(free_w) // pw)) * scale))
     big = np.repeat(np.repeat(picture, factor, axis=0), factor, axis=1)
     if outline is not None:
         big = big.copy()
@@ -269,9 +272,9 @@ def plot_grad_cam(state, fig=None, artists=None):
 def _grad_cam_caption(state):
     ups = state.image.shape[0] // state.cam.shape[0]
     helping = int(np.count_nonzero(state.alpha > 0))
-    return (f"<b>{helping} of {len(state.alpha)} channels</b> of {state.layer_name} have a positive "
-            f"alpha_k (red): the map is ReLU(sum_k alpha_k A_k). Each cell of the map covers "
-            f"{ups}x{ups} pixels of the picture.")
+    return (f"<b>{helping} of {len(state.alpha)} channels</b> of {state.layer_name} have a "
+            "positive alpha_k (red): the map is ReLU(sum_k alpha_k A_k). Each cell of the map "
+            f"covers {ups}x{ups} pixels of the picture.")
 
 
 @catalog.factory
@@ -424,7 +427,8 @@ def plot_filter(state, fig=None, artists=None):
     what = "probability" if score else "mean activation"
     if state.dead:
         heading = (f"{state.label}: dead, it is zero on every image of the data set",
-                   "so gradient ascent has nothing to climb, and the penalty fades its picture to black")
+                   "so gradient ascent has nothing to climb, and the penalty fades its picture "
+                   "to black")
     else:
         heading = (f"What {state.label} wants: the input gradient ascent found (left)",
                    f"and the data set's images that excite it most, with their {what}")
@@ -466,6 +470,7 @@ def filter_explorer(images, model=None, *, layer="ReLU-2", channel=0):
     net = _model(model)
     images = np.asarray(images)
     wanted = wanted_inputs(net)
+    activations = filter_activations(net, images, list(wanted))
     counts = {name: len(stack) for name, stack in wanted.items()}
     labels = {"ReLU-2": "conv1 (ReLU-2)", "ReLU-5": "conv2 (ReLU-5)", "score": "class scores"}
     controls = dict(
@@ -480,7 +485,8 @@ def filter_explorer(images, model=None, *, layer="ReLU-2", channel=0):
         return {"channel": {"max": counts[values["layer"]] - 1}}
 
     def compute(layer, channel):
-        return filter_state(net, wanted, images, layer=layer, channel=channel)
+        return filter_state(net, wanted, images, layer=layer, channel=channel,
+                            activations=activations)
 
     return Explorer(compute, plot_filter, controls, draw.new_figure(*FILTER_FIGURE),
                     caption=_filter_caption, constrain=constrain,
@@ -560,7 +566,8 @@ catalog.register("12", "sanity checks", sanity_explorer, lambda: ((shape_samples
 
 __all__ = [
     "EXPLAIN_FIGURE", "FILTER_FIGURE", "FILTER_LAYERS", "FILTER_STEPS", "GRAD_CAM_FIGURE",
-    "HEAT", "OCCLUSION_FIGURE", "SANITY_FIGURE", "draw_and_explain", "explain_explorer", "filter_explorer",
+    "HEAT", "OCCLUSION_FIGURE", "SANITY_FIGURE", "draw_and_explain", "explain_explorer",
+    "filter_explorer",
     "grad_cam_explorer", "occlusion_explorer", "plot_explain", "plot_filter", "plot_grad_cam",
     "plot_occlusion", "plot_sanity", "sanity_explorer", "shape_samples", "training_images",
     "wanted_inputs",

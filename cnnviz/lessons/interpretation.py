@@ -353,11 +353,26 @@ def preferred_inputs(model, layers, *, steps=150, seed=0, input_shape=(1, 28, 28
     return found
 
 
-def filter_state(model, preferred, images, *, layer, channel, count=4):
+def filter_activations(model, images, layers):
+    """Per layer of ``layers`` (names, or ``"score"``), what ranks ``images`` for each channel:
+    the mean activation of every channel ``(N, K)``, or for ``"score"`` the probabilities
+    ``(N, classes)``. Computed once, so that a slider only sorts."""
+    found = {}
+    for layer in layers:
+        if layer == "score":
+            probs = _forward(model, np.asarray(images))
+            found[layer] = softmax(probs) if _n_score(model) == len(model.layers) else probs
+        else:
+            found[layer] = channel_activations(model, images, layer=layer)
+    return found
+
+
+def filter_state(model, preferred, images, *, layer, channel, count=4, activations=None):
     """What one channel (or class) wants: the input gradient ascent found, and the images
     of ``images`` that excite it most (for a class: that it gives the highest probability).
 
-    ``preferred`` is :func:`preferred_inputs`'s result.
+    ``preferred`` is :func:`preferred_inputs`'s result; ``activations``, optionally,
+    :func:`filter_activations`'s (computed here when not given).
     """
     if layer not in preferred:
         raise ValueError(f"layer must be one of {sorted(preferred)}; got {_show(layer)}")
@@ -368,16 +383,15 @@ def filter_state(model, preferred, images, *, layer, channel, count=4):
                            channel=channel, count=len(stack))
     images = np.asarray(images)
     kernel = None
+    table = (activations or {}).get(layer)
+    if table is None:
+        table = filter_activations(model, images, [layer])[layer]
+    values = table[:, channel]
+    order = np.argsort(-values, kind="stable")[:count]
+    values = values[order]
     if layer == "score":
-        probs = _forward(model, images)
-        if _n_score(model) == len(model.layers):
-            probs = softmax(probs)
-        values = probs[:, channel]
-        order = np.argsort(-values, kind="stable")[:count]
-        values = values[order]
-        label = f"class {_class_names(model, probs.shape[1])[channel]}"
+        label = f"class {_class_names(model, table.shape[1])[channel]}"
     else:
-        order, values = top_images(model, images, layer=layer, channel=channel, count=count)
         index = _layer_index(model, layer)
         convs = [i for i, lay in enumerate(model.layers[: index + 1]) if isinstance(lay, Conv2d)]
         if len(convs) == 1 and model.layers[convs[0]].weight.shape[1] == 1:
@@ -420,7 +434,8 @@ def randomized(model, top, *, seed=0):
         for name in layer.param_shapes():
             trained = getattr(layer, name)
             spread = float(trained.std()) or 0.1
-            setattr(layer, name, (spread * rng.standard_normal(trained.shape)).astype(trained.dtype))
+            fresh = spread * rng.standard_normal(trained.shape)
+            setattr(layer, name, fresh.astype(trained.dtype))
     return clone
 
 
@@ -464,7 +479,8 @@ def sanity_state(model, image, target, *, top=0, layer="ReLU-5", seed=0):
 
 __all__ = [
     "ExplainState", "FilterState", "GradCamState", "OcclusionState", "PatchTooLarge",
-    "SanityState", "channel_activations", "channel_weights", "explain_state", "filter_state",
+    "SanityState", "channel_activations", "channel_weights", "explain_state",
+    "filter_activations", "filter_state",
     "grad_cam_state", "map_layers", "occlusion_state", "per_pixel_drop", "preferred_inputs",
     "randomized", "rank_correlation", "sanity_state", "top_images", "upsample",
     "weighted_layers",
