@@ -74,8 +74,10 @@ def _card(size, scale, title, picture, *, outline=None, bar=None, cmap=HEAT):
     ph, pw = picture.shape[:2]
     # The whole enlargement factor is chosen at draw.DPI and then scaled, so the stored
     # picture (twice the density) is the live one, sharper, not a larger picture.
-    free_h, free_w = (height - title_px - bar_px - 2) / scale, (width - 4) / scale
-    factor = max(1, round(max(1, min(int(free_h) // ph, int(free_w) // pw)) * scale))
+    title_1x = draw.LINE_PX * len(lines) + 2
+    free_h = round(height / scale) - title_1x - (draw.BAR_PX if bar is not None else 0) - 4
+    free_w = round(width / scale) - 6
+    factor = max(1, round(max(1, min(free_h // ph, free_w // pw)) * scale))
     big = np.repeat(np.repeat(picture, factor, axis=0), factor, axis=1)
     if outline is not None:
         big = big.copy()
@@ -87,8 +89,17 @@ def _card(size, scale, title, picture, *, outline=None, bar=None, cmap=HEAT):
         big[max(r1 - t, r):r1, c:c1] = colour
         big[r:r1, c:min(c + t, c1)] = colour
         big[r:r1, max(c1 - t, c):c1] = colour
-    top, left = title_px, (width - big.shape[1]) // 2
+    top, left = title_px + 1, (width - big.shape[1]) // 2
     card[top:top + big.shape[0], left:left + big.shape[1]] = big
+    # a thin grey frame, so a white picture still shows where it ends
+    edge = max(1, round(scale))
+    frame = draw.rgb(draw.NEUTRAL)
+    r0, r1 = max(0, top - edge), min(height, top + big.shape[0] + edge)
+    c0, c1 = max(0, left - edge), min(width, left + big.shape[1] + edge)
+    card[r0:top, c0:c1] = frame
+    card[top + big.shape[0]:r1, c0:c1] = frame
+    card[r0:r1, c0:left] = frame
+    card[r0:r1, left + big.shape[1]:c1] = frame
     if bar is not None:
         card[height - bar_px:] = draw.colour_bar_rgb(float(bar[0]), float(bar[1]), width,
                                                      cmap=cmap, scale=scale)
@@ -437,7 +448,7 @@ def plot_filter(state, fig=None, artists=None):
     strip = np.full((28, count * (28 + gap) - gap, 3), 255, np.uint8)
     for k, img in enumerate(state.examples):
         strip[:, k * (28 + gap):k * (28 + gap) + 28] = _grey(img)
-    values = "  ".join(draw.number(round(float(v), 2) + 0.0) for v in state.example_values)
+    values = "  ".join(_p(float(v)) for v in state.example_values)
     if state.kernel is not None:
         klo, khi = draw.symmetric_limits(state.kernel)
         middle = ("its 3x3 kernel", draw.matrix_rgb(state.kernel, cmap=draw.DIVERGING, vmin=klo,
