@@ -39,6 +39,24 @@ def test_patch_7_stride_1_is_484_positions(net):
     assert occlusion(net, draw_shape("square"), 1, patch=7).shape == (22, 22)
 
 
+def test_what_the_occlusion_explorer_shows(net):
+    """'Patch 1: single pixels hardly matter ... Grow the patch until the map lights up';
+    'Stride 7 with patch 7: 16 squares'; 'the square as a triangle: the map is almost
+    empty'; 'The cross: covering any square hardly changes its probability'."""
+    from cnnviz.explorers.interpretation import shape_samples
+
+    samples = shape_samples()
+    for name in ("circle", "square", "triangle", "cross"):
+        image = samples[name]
+        k = CLASS_NAMES.index(name)
+        assert occlusion(net, image, k, patch=1).max() < 0.05
+        if name != "cross":
+            assert occlusion(net, image, k, patch=7).max() > 0.5
+    assert occlusion(net, samples["cross"], 3, patch=7).max() < 0.1
+    assert occlusion(net, samples["square"], 1, patch=7, stride=7).size == 16
+    assert np.abs(occlusion(net, samples["square"], 2, patch=7)).max() < 0.05
+
+
 # ---------------------------------------------------------------------- section 3
 def test_grad_cam_resolutions(net):
     """'14 x 14 at ReLU-5'; 'the map gets coarser, 28 x 28, 14 x 14, then 7 x 7'."""

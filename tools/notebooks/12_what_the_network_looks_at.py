@@ -92,7 +92,8 @@ print("map:", drop.shape, " the costliest square starts at row", i, "column", j,
 # Things to try:
 #
 # - Patch 1: single pixels hardly matter, the network reads whole strokes. Grow the patch until the map lights up.
-# - Pick the wrong class for a picture (the square as a triangle): now blue appears, squares whose cover makes the picture look *more* like the class you chose.
+# - Pick the wrong class for a picture (the square as a triangle): the map is almost empty, because a drop can only be as large as the probability the class had to begin with.
+# - The cross: covering any square hardly changes its probability. Why might that be? Section 4 has a clue.
 # - Stride 7 with patch 7: 16 squares instead of 484 forward passes, and a blockier map.
 
 # %% tags=["nbval-ignore-output"]
@@ -174,7 +175,7 @@ for name, picture in [("blank picture", blank), ("small circle in a corner", sma
 # Turn the question around: instead of explaining one picture, make the picture that a channel likes best. **Activation maximisation** starts from noise and climbs the gradient of the channel's mean activation (or of a class score), with a penalty on pixel values that do not help and pixels clipped to the range the network was trained on. Each picture takes many gradient steps, a few hundred milliseconds; the explorer computes all of them once, when it is built, and only looks them up when you move the slider. Next to each wanted input are the training-like pictures (200, drawn like the training set) that excite the channel most.
 #
 # - `conv1`: a first-layer channel sees only 3x3 pixels at a time, so the kernel itself, shown beside its wanted input, is the plainest answer to what it wants. Channel 1 is the dead one: with no gradient to climb, the penalty fades its picture to black.
-# - `conv2`: these combine eight first-layer maps over 5x5 pixels, and their wanted inputs start to show strokes and corners.
+# - `conv2`: these combine the first layer's maps over a larger patch of the picture. Compare each wanted input with the pictures that excite the channel most: do they share strokes, corners, or only brightness?
 # - `class scores`: what the network thinks a circle, a square, a triangle or a cross looks like.
 
 # %% tags=["nbval-ignore-output"]
@@ -284,7 +285,7 @@ nb12.saliency_by_backward(my_saliency)
 #
 # 1. `alpha_1 = (-3 + 1 - 1 + 2) / 4 = -0.25`. (And `alpha_0 = (2 - 1 + 1 + 2) / 4 = 1`.)
 # 2. `[[2, 0], [0.5, 1]]`: `1 * A_0 - 0.25 * A_1 = [[2, -0.75], [0.5, 1]]`, and the ReLU sets the negative value to 0. Check with `grad_cam(nb12.tiny_network(), nb12.TINY_ACTIVATIONS, 0, layer=0)`.
-# 3. `(1, 0)`: the centre is at column 7, row 21, so the square lies in the bottom-left quadrant, rows 14-27 and columns 0-13. Covering it leaves a blank picture.
+# 3. `(1, 0)`: the centre is at column 7, row 21, so the square lies in the bottom-left quadrant, rows 14-27 and columns 0-13. Covering it leaves an almost blank picture.
 # 4. One way:
 #
 # ```python
