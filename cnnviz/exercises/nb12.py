@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import check_array, check_function, check_number, function_tried
+from ..checks import _fail, check_array, check_function, check_number, function_tried, not_tried
 from ..datasets import draw_shape
 from ..interpret import grad_cam, occlusion, saliency
 from ..layers import Dense, Flatten, ReLU, Sequential
@@ -102,8 +102,6 @@ def worst_square(answer):
       expected: (1, 0)
       got:      (0, 0)
     """
-    from ..checks import _fail, not_tried
-
     what = "the square (row, col) whose cover hurts most"
     if not_tried(answer, what):
         return

@@ -15,8 +15,6 @@ picture is composed from :mod:`cnnviz.explorers.draw` pieces and shown in
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from ..datasets import CLASS_NAMES, draw_shape, make_shapes
@@ -216,7 +214,7 @@ def occlusion_explorer(samples, model=None, *, patch=7, stride=1, picture=None, 
     size = min(first.shape[1:])
     picture = picture or next(iter(samples))
     names = _class_names_of(net, first)
-    target = _default_target(net, samples[picture], names) if target is None else target
+    target = _default_target(net, samples[picture]) if target is None else target
     controls = dict(
         picture=widgets.Dropdown(options=list(samples), value=picture, description="picture"),
         target=widgets.Dropdown(options=_targets(names), value=target, description="class"),
@@ -240,7 +238,7 @@ def _class_names_of(net, image):
     return CLASS_NAMES if count == len(CLASS_NAMES) else tuple(f"class {k}" for k in range(count))
 
 
-def _default_target(net, image, names):
+def _default_target(net, image):
     return int(np.argmax(net.forward(np.asarray(image)[None])[0]))
 
 
@@ -298,7 +296,7 @@ def grad_cam_explorer(samples, model=None, *, layer="ReLU-5", opacity=0.6, pictu
     first = next(iter(samples.values()))
     picture = picture or next(iter(samples))
     names = _class_names_of(net, first)
-    target = _default_target(net, samples[picture], names) if target is None else target
+    target = _default_target(net, samples[picture]) if target is None else target
     layers = [name for _, name in map_layers(net, first.shape)]
     controls = dict(
         picture=widgets.Dropdown(options=list(samples), value=picture, description="picture"),
@@ -405,28 +403,19 @@ def draw_and_explain(model=None, *, start="triangle", layer="ReLU-5", patch=7):
 
 
 # ------------------------------------------------------------ what each filter wants
-@functools.lru_cache(maxsize=4)
-def _preferred(key, net_holder, layers, steps):
-    return preferred_inputs(net_holder.net, layers, steps=steps)
-
-
-class _Holder:
-    """Carries a network into the cache, which keys on the network's fingerprint only."""
-
-    def __init__(self, net):
-        self.net = net
-
-    def __hash__(self):
-        return 0
-
-    def __eq__(self, other):
-        return isinstance(other, _Holder)
+#: wanted inputs already computed, by (the network's fingerprint, layers, steps)
+_WANTED = {}
 
 
 def wanted_inputs(model, layers=FILTER_LAYERS, *, steps=FILTER_STEPS):
     """Activation maximisation for every channel of ``layers``, computed once per network
     (by its weights) and kept: :func:`cnnviz.lessons.interpretation.preferred_inputs`."""
-    return _preferred(catalog.fingerprint(model), _Holder(model), tuple(layers), steps)
+    key = (catalog.fingerprint(model), tuple(layers), steps)
+    if key not in _WANTED:
+        if len(_WANTED) >= 4:                      # a few networks at most, in one session
+            _WANTED.pop(next(iter(_WANTED)))
+        _WANTED[key] = preferred_inputs(model, list(layers), steps=steps)
+    return _WANTED[key]
 
 
 def plot_filter(state, fig=None, artists=None):
@@ -554,7 +543,7 @@ def sanity_explorer(samples, model=None, *, top=0, layer="ReLU-5", picture=None,
 
     def compute(picture, top, layer):
         image = samples[picture]
-        target = _default_target(net, image, None)
+        target = _default_target(net, image)
         return sanity_state(net, image, target, top=top, layer=layer, seed=seed)
 
     return Explorer(compute, plot_sanity, controls, draw.new_figure(*SANITY_FIGURE),
