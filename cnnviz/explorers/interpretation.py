@@ -562,7 +562,7 @@ catalog.register("12", "grad-cam", grad_cam_explorer, lambda: ((shape_samples(),
 catalog.register("12", "explain", explain_explorer, lambda: ((shape_samples(),), {}))
 catalog.register("12", "draw and explain", draw_and_explain)
 catalog.register("12", "filters", filter_explorer, lambda: ((training_images(),), {}))
-catalog.register("12", "sanity checks", sanity_explorer, lambda: ((shape_samples(),), {}))
+catalog.register("12", "sanity checks", sanity_explorer, lambda: ((shape_samples(),), {"top": 1}))
 
 __all__ = [
     "EXPLAIN_FIGURE", "FILTER_FIGURE", "FILTER_LAYERS", "FILTER_STEPS", "GRAD_CAM_FIGURE",

@@ -202,10 +202,10 @@ plt.show()
 #
 # Adebayo et al. (2018) asked a plain question: if a map explains the *network*, it must change when the network changes. So replace the weights of the top layer by random numbers (with the same spread as the trained ones), then the next layer too, and so on down to the first, and compare each method's map with its map on the trained network. A **rank correlation** of 1 means the same ordering of the pixels, 0 no relation. Beside them, a method with no network at all: the Sobel edge detector of notebook 03.
 #
-# Move the slider to randomise one, two or all three weighted layers (Dense-8, then Conv2d-4, then Conv2d-1):
+# It opens with the dense layer random. Move the slider to randomise none, one, two or all three weighted layers (Dense-8, then Conv2d-4, then Conv2d-1):
 
 # %% tags=["nbval-ignore-output"]
-sanity_explorer(shape_samples())
+sanity_explorer(shape_samples(), top=1)
 
 # %% [markdown]
 # Averaged over twelve pictures, the rank correlation of each map with its trained self, as the layers become random from the top, and the saliency map's correlation with the edge detector:
