@@ -282,7 +282,7 @@ def _resize(arr, height, width):
     return np.clip(out, 0, 1)
 
 
-def load_image(path, *, grayscale=False, size=None, max_pixels=MAX_PIXELS):
+def load_image(path, *, grey=False, size=None, max_pixels=MAX_PIXELS):
     """Read an image file into a float32 array in [0, 1], channels-first.
 
     Only the raster formats of :data:`FORMATS` are opened (PNG, JPEG, GIF, BMP, TIFF,
@@ -293,7 +293,7 @@ def load_image(path, *, grayscale=False, size=None, max_pixels=MAX_PIXELS):
     path : str, pathlib.Path, bytes or binary file object
         A file on disk, the raw bytes of one (as an upload widget hands them over), or
         an open file in mode ``"rb"``.
-    grayscale : bool
+    grey : bool
         Return one channel: ``0.299 R + 0.587 G + 0.114 B`` (ITU-R BT.601 luma, the
         weights Pillow uses), computed in floating point.
     size : int or (int, int), optional
@@ -314,7 +314,7 @@ def load_image(path, *, grayscale=False, size=None, max_pixels=MAX_PIXELS):
 
     Returns
     -------
-    ndarray, float32, shape (3, H, W), or (H, W) when ``grayscale``
+    ndarray, float32, shape (3, H, W), or (H, W) when ``grey``
         Values in [0, 1].
 
     Notes
@@ -354,10 +354,10 @@ def load_image(path, *, grayscale=False, size=None, max_pixels=MAX_PIXELS):
     ((3, 2, 4), dtype('float32'))
     >>> red[:, 0, 0]
     array([1., 0., 0.], dtype=float32)
-    >>> load_image(buffer.getvalue(), grayscale=True, size=(1, 2))
+    >>> load_image(buffer.getvalue(), grey=True, size=(1, 2))
     array([[0.299, 0.299]], dtype=float32)
     """
-    grayscale = boolean(grayscale, "grayscale")
+    grey = boolean(grey, "grey")
     if size is not None:
         size = int_pair(size, "size")
         # The float32 result and the copies made while resizing: about three (H, W, 3) arrays.
@@ -426,8 +426,8 @@ def load_image(path, *, grayscale=False, size=None, max_pixels=MAX_PIXELS):
         # A weighted sum term by term, in a fixed order: a matrix product would hand it
         # to BLAS, whose summation order (and last bit) depends on the CPU.
         arr = (arr[..., 0] * _LUMA[0] + arr[..., 1] * _LUMA[1] + arr[..., 2] * _LUMA[2]
-               if grayscale else np.moveaxis(arr, -1, 0))
-    elif not grayscale:
+               if grey else np.moveaxis(arr, -1, 0))
+    elif not grey:
         arr = np.broadcast_to(arr, (3, *arr.shape))
     return np.ascontiguousarray(arr, dtype=np.float32)
 
@@ -452,28 +452,28 @@ def sample_path(name="chelsea") -> Path:
     return path
 
 
-def load_sample(name="chelsea", *, grayscale=False, size=None):
+def load_sample(name="chelsea", *, grey=False, size=None):
     """Load one of the photos that ship with cnnviz (see :data:`SAMPLES`).
 
     Parameters
     ----------
     name : str
         A key of :data:`SAMPLES`; "chelsea" is a photo of a cat (300 x 451).
-    grayscale, size
+    grey, size
         As for :func:`load_image`.
 
     Returns
     -------
-    ndarray, float32, shape (3, H, W), or (H, W) when ``grayscale``
+    ndarray, float32, shape (3, H, W), or (H, W) when ``grey``
 
     Examples
     --------
     >>> load_sample().shape
     (3, 300, 451)
-    >>> load_sample("chelsea", grayscale=True, size=64).shape
+    >>> load_sample("chelsea", grey=True, size=64).shape
     (64, 64)
     """
-    return load_image(sample_path(name), grayscale=grayscale, size=size)
+    return load_image(sample_path(name), grey=grey, size=size)
 
 
 # ----------------------------------------------------------------------------- synthetic

@@ -232,7 +232,7 @@ def test_uploading_a_drawing_switches_to_it_and_inverts_it():
     assert ex.last_error is None and ex.message is None
     assert ex.controls["source"].value == "upload" and ex.controls["sample"].disabled
     assert ex.state.source == "your picture" and ex.state.inverted
-    expected = 1.0 - load_image(content, grayscale=True, size=28)
+    expected = 1.0 - load_image(content, grey=True, size=28)
     np.testing.assert_allclose(ex.state.image, expected, atol=1e-6)
     assert ex.state.prediction == "circle"
     assert "was mostly bright, so it was inverted" in ex.text.value
@@ -318,7 +318,7 @@ def test_each_refusal_is_worded_by_its_cause(content, name, message):
     # the sentence is chosen by the type of load_image's refusal, itself a SettingError
     assert isinstance(caught.value.cause, ImageError) and isinstance(caught.value.cause, SettingError)
     with pytest.raises(type(caught.value.cause)):
-        load_image(content, grayscale=True, size=28, max_pixels=12_500_000)
+        load_image(content, grey=True, size=28, max_pixels=12_500_000)
     assert refusal(caught.value.cause, name) == str(caught.value)
     assert "pixels" not in str(caught.value) or "NaN" in message
     ex = explorer()

@@ -20,8 +20,8 @@ from cnnviz.images import add_salt_and_pepper, load_sample, step_edge
 from explorer_support import sweep
 from traitlets import TraitError
 
-PHOTO = load_sample(grayscale=True, size=(150, 225))
-EYE = load_sample(grayscale=True)[50:170, 100:280]
+PHOTO = load_sample(grey=True, size=(150, 225))
+EYE = load_sample(grey=True)[50:170, 100:280]
 NOISY_EYE = np.clip(EYE + np.random.default_rng(0).normal(0, 0.05, EYE.shape), 0, 1)
 PROBE = (82, 46)
 SIGNED = {"Vertical edge", "Horizontal edge", "Sobel x", "Sobel y", "Prewitt x", "Prewitt y",

@@ -10,7 +10,7 @@ from cnnviz.images import load_sample
 from cnnviz.lessons.pixels import PatchOffImage, pixel_patch, split_channel
 from explorer_support import sweep
 
-GREY = load_sample("chelsea", grayscale=True)
+GREY = load_sample("chelsea", grey=True)
 RGB = load_sample("chelsea")
 
 

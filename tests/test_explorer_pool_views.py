@@ -27,7 +27,7 @@ SMALL = np.array([[2., 8, 1, 0], [5, 3, 4, 6], [0, 1, 7, 2], [9, 4, 3, 5]])
 
 def test_demo_feature_map_is_a_relu_edge_map():
     """The demo map is the ReLU of Sobel x on the 72x108 grey cat: non-negative, half zeros."""
-    grey = cnnviz.images.load_sample("chelsea", grayscale=True, size=(72, 108))
+    grey = cnnviz.images.load_sample("chelsea", grey=True, size=(72, 108))
     edges = cnnviz.correlate2d(grey, cnnviz.filters.SOBEL_X, padding=1, pad_mode="replicate")
     assert FMAP.shape == (72, 108)
     assert np.array_equal(FMAP, np.maximum(edges, 0))

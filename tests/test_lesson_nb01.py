@@ -13,7 +13,7 @@ from cnnviz.images import load_sample
 
 @pytest.fixture(scope="module")
 def grey():
-    return load_sample("chelsea", grayscale=True)
+    return load_sample("chelsea", grey=True)
 
 
 @pytest.fixture(scope="module")

@@ -703,7 +703,7 @@ def test_deeply_nested_list_is_described_without_recursing(fn, param, run):
     lambda b: cnnviz.Dense(2, 2, bias=b),
     lambda b: cnnviz.conv2d_params(1, 1, 3, bias=b),
     lambda b: cnnviz.max_pool2d(np.ones((1, 4, 4)), 2, ceil_mode=b),
-    lambda b: cnnviz.load_image(np.zeros((4, 4, 3), np.uint8).tobytes() and _png(), grayscale=b),
+    lambda b: cnnviz.load_image(np.zeros((4, 4, 3), np.uint8).tobytes() and _png(), grey=b),
 ], ids=["MaxPool2d", "AvgPool2d", "Conv2d", "Dense", "conv2d_params", "max_pool2d", "load_image"])
 def test_numpy_booleans_are_booleans_everywhere(build):
     """True and numpy's True are the same flag in every function and layer; 1 and "yes" are not."""

@@ -313,7 +313,7 @@ def _stack_settings(values):
 
 
 def _receptive_recipe():
-    return (load_sample("chelsea", grayscale=True, size=(IMAGE_SIZE, IMAGE_SIZE)),), {}
+    return (load_sample("chelsea", grey=True, size=(IMAGE_SIZE, IMAGE_SIZE)),), {}
 
 
 def _network_recipe():

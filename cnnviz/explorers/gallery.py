@@ -112,7 +112,7 @@ def _odd_slider(value, low, high, description):
 def _photo():
     from ..images import load_sample
 
-    return load_sample("chelsea", grayscale=True, size=(150, 225))
+    return load_sample("chelsea", grey=True, size=(150, 225))
 
 
 # ----------------------------------------------------------------- one kernel, one photo
@@ -439,7 +439,7 @@ def bilateral_vs_gaussian(image, *, sigma_space=1.5, sigma_range=0.1, probe=None
 def _noisy_eye():
     from ..images import load_sample
 
-    eye = load_sample("chelsea", grayscale=True)[50:170, 100:280]
+    eye = load_sample("chelsea", grey=True)[50:170, 100:280]
     rng = np.random.default_rng(0)
     return np.clip(eye + rng.normal(0, 0.05, eye.shape), 0, 1).astype(np.float32)
 

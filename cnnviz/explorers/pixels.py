@@ -83,7 +83,7 @@ def pixel_zoom(image, *, row=None, col=None, size=8):
     Parameters
     ----------
     image : ndarray, shape (H, W)
-        A grey image in [0, 1] (for example ``cnnviz.images.load_sample(grayscale=True)``).
+        A grey image in [0, 1] (for example ``cnnviz.images.load_sample(grey=True)``).
     row, col : int, optional
         The patch's top-left pixel (default: a third of the way down and across).
     size : int
@@ -168,10 +168,10 @@ def channel_explorer(rgb, *, row=None, col=None):
     )
 
 
-def _photo(grayscale):
+def _photo(grey):
     from ..images import load_sample
 
-    return load_sample("chelsea", grayscale=grayscale)
+    return load_sample("chelsea", grey=grey)
 
 
 # The explorers as notebook 01 builds them: pixel_zoom(grey), channel_explorer(rgb).

@@ -37,7 +37,7 @@ def sample_pictures():
 
     from ..images import load_sample
 
-    cat = load_sample("chelsea", grayscale=True)
+    cat = load_sample("chelsea", grey=True)
     small = Image.fromarray(cat.astype(np.float32), mode="F").resize(
         (cat.shape[1] // 2, cat.shape[0] // 2), Image.BILINEAR)
     return {"cat": np.clip(np.asarray(small, dtype=np.float64), 0, 1),

@@ -396,7 +396,7 @@ def read_picture(content, *, name="your file", size=28):
     if not content:
         raise PictureRefused(name=name, cause=None)
     try:
-        return load_image(bytes(content), grayscale=True, size=size, max_pixels=UPLOAD_MAX_PIXELS)
+        return load_image(bytes(content), grey=True, size=size, max_pixels=UPLOAD_MAX_PIXELS)
     except ImageError as err:
         raise PictureRefused(name=name, cause=err) from None
 

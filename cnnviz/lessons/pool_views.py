@@ -48,7 +48,7 @@ def demo_feature_map(size=(72, 108)):
     >>> fmap.shape, bool(fmap.min() == 0)
     ((36, 54), True)
     """
-    grey = load_sample("chelsea", grayscale=True, size=size)
+    grey = load_sample("chelsea", grey=True, size=size)
     edges = correlate2d(grey, filters.SOBEL_X, padding=1, pad_mode="replicate")
     return np.maximum(edges, 0)
 

@@ -29,7 +29,7 @@ plt.rcParams.update({"figure.dpi": 80, "figure.figsize": (8, 3)})
 # Here is Chelsea the cat, loaded as a grey image. `load_image` (and `load_sample`, which loads the photos that ship with cnnviz) returns floating-point numbers between 0 (black) and 1 (white). The array has one row per pixel row and one column per pixel column: its shape is the image's height and width.
 
 # %%
-grey = load_sample("chelsea", grayscale=True)
+grey = load_sample("chelsea", grey=True)
 print("shape:", grey.shape, " dtype:", grey.dtype)
 print(f"smallest: {grey.min():.3f} ({grey.min() * 255:.0f} of 255)   "
       f"largest: {grey.max():.3f} ({grey.max() * 255:.0f} of 255)")
@@ -95,7 +95,7 @@ print(f"a 50x50 grey image into 1,000 units: {cnnviz.dense_params(50 * 50, 1000,
 # Almost 200 million numbers to learn, for one layer, from a small photo. There is a second problem, and it is worse. Flattening forgets which pixel sat next to which. Shuffle the pixels with a fixed permutation: to a dense layer nothing has changed (its weights would simply be shuffled the same way), but the picture, and every edge and texture in it, is gone.
 
 # %%
-small = load_sample("chelsea", grayscale=True, size=(64, 96))
+small = load_sample("chelsea", grey=True, size=(64, 96))
 rng = np.random.default_rng(0)
 order = rng.permutation(small.size)
 shuffled = small.reshape(-1)[order].reshape(small.shape)

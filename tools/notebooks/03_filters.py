@@ -39,7 +39,7 @@ plt.rcParams.update({"figure.dpi": 80, "figure.figsize": (8, 3)})
 # We work on a smaller copy of the grey cat from notebook 01, so that the explorers respond quickly. `cnnviz.filters.KERNELS` holds the classic kernels by name:
 
 # %%
-photo = load_sample("chelsea", grayscale=True, size=(150, 225))
+photo = load_sample("chelsea", grey=True, size=(150, 225))
 print("photo:", photo.shape)
 for name, kernel in filters.KERNELS.items():
     print(f"{name:16s} {kernel.shape[0]}x{kernel.shape[1]}, numbers add up to {kernel.sum():g}")
@@ -216,7 +216,7 @@ assert median(a + b) != median(a) + median(b)
 # We need something to smooth away, so here is a full-resolution crop around the eye on the left of the picture, with some seeded random noise added:
 
 # %%
-eye = load_sample("chelsea", grayscale=True)[50:170, 100:280]
+eye = load_sample("chelsea", grey=True)[50:170, 100:280]
 rng = np.random.default_rng(0)
 noisy_eye = np.clip(eye + rng.normal(0, 0.05, eye.shape), 0, 1).astype(np.float32)
 print("eye crop:", eye.shape)

@@ -220,7 +220,7 @@ grey = cnnviz.conv2d(rgb, luma.reshape(1, 3, 1, 1))        # weight (C_out, C_in
 print("1x1 convolution:", rgb.shape, "->", grey.shape)
 per_pixel = np.einsum("c,chw->hw", luma, rgb)             # at every pixel: luma . (R, G, B)
 assert np.allclose(grey[0], per_pixel, atol=1e-6)
-assert np.allclose(grey[0], load_sample("chelsea", grayscale=True, size=(96, 144)), atol=1e-6)
+assert np.allclose(grey[0], load_sample("chelsea", grey=True, size=(96, 144)), atol=1e-6)
 
 fig, axes = plt.subplots(1, 2, figsize=(7, 2.6))
 axes[0].imshow(np.moveaxis(rgb, 0, -1))

@@ -77,7 +77,7 @@ assert np.array_equal(pooled_volume[5], cnnviz.max_pool2d(volume[5:6], 2)[0])  #
 # To see what pooling does to a picture, we need a feature map with some structure. Take the grey cat at 72x108 pixels, correlate it with the Sobel x kernel from notebook 03, and apply a ReLU, as a convolution layer would. The map is bright where the photo gets brighter from left to right, and exactly zero wherever the response was negative: about half of the pixels.
 
 # %%
-grey = load_sample("chelsea", grayscale=True, size=(72, 108))
+grey = load_sample("chelsea", grey=True, size=(72, 108))
 edges = cnnviz.correlate2d(grey, cnnviz.filters.SOBEL_X, padding=1, pad_mode="replicate")
 fmap = np.maximum(edges, 0)                 # ReLU: keep the positive responses only
 pooled = cnnviz.max_pool2d(fmap[None], 2)[0]

@@ -213,7 +213,7 @@ def png_bytes(draw_on, size=200):
     return buffer.getvalue()
 
 drawing = png_bytes(lambda d: d.ellipse((40, 40, 160, 160), outline=0, width=14))
-small = read_picture(drawing)                     # load_image(bytes, grayscale=True, size=28)
+small = read_picture(drawing)                     # load_image(bytes, grey=True, size=28)
 state = forward_pass(net, small, layer=9)         # the explorer's own computation
 print("28x28 picture, mean brightness", round(float(small.mean()), 2), "-> inverted:", state.inverted)
 print("prediction:", state.prediction, f"({percent(state.probabilities.max())} sure)")

@@ -95,7 +95,7 @@ for n, k in [(2, 5), (3, 7)]:
 # - Move the unit to a corner: its field hangs over the padding.
 
 # %% tags=["nbval-ignore-output"]
-cat = load_sample("chelsea", grayscale=True, size=(64, 64))
+cat = load_sample("chelsea", grey=True, size=(64, 64))
 receptive_field_explorer(cat)
 
 # %% [markdown]
