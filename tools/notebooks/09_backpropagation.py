@@ -3,7 +3,7 @@
 # Run a convolution backwards: pick one number of the gradient and see exactly which products made it, follow stride, padding and pooling through the backward pass, and check every formula against finite differences.
 
 # %% [markdown] tags=["navigation"]
-# [← 08 A full CNN forward pass](08_full_forward_pass.ipynb) · [Contents](../README.md#notebooks) · [11 Data augmentation and transfer learning →](11_augmentation_and_transfer.ipynb)
+# [← 08 A full CNN forward pass](08_full_forward_pass.ipynb) · [Contents](../README.md#notebooks) · [10 Training a CNN live →](10_training.ipynb)
 
 # %% [markdown]
 # ## What you will learn
@@ -305,4 +305,4 @@ nb09.best_float32_eps(answer)
 # - PyTorch, [Autograd mechanics](https://pytorch.org/docs/stable/notes/autograd.html) and [`torch.autograd.gradcheck`](https://pytorch.org/docs/stable/generated/torch.autograd.gradcheck.html): how a library records a forward pass to run it backwards, and checks it by finite differences.
 
 # %% [markdown] tags=["navigation"]
-# [← 08 A full CNN forward pass](08_full_forward_pass.ipynb) · [Contents](../README.md#notebooks) · [11 Data augmentation and transfer learning →](11_augmentation_and_transfer.ipynb)
+# [← 08 A full CNN forward pass](08_full_forward_pass.ipynb) · [Contents](../README.md#notebooks) · [10 Training a CNN live →](10_training.ipynb)

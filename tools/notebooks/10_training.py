@@ -3,7 +3,7 @@
 # Train the shapes CNN yourself, in numpy, while you watch: start, pause and reset the run, change the optimiser and the learning rate, see the loss fall and the first layer's kernels change; then measure why convolution beats a dense network, what overfitting looks like, and draw shapes for your own network to read.
 
 # %% [markdown] tags=["navigation"]
-# [← 08 A full CNN forward pass](08_full_forward_pass.ipynb) · [Contents](../README.md#notebooks) · [13 Famous architectures and receptive fields →](13_architectures_and_receptive_fields.ipynb)
+# [← 09 Backpropagation through convolution and pooling](09_backpropagation.ipynb) · [Contents](../README.md#notebooks) · [11 Data augmentation and transfer learning →](11_augmentation_and_transfer.ipynb)
 
 # %% [markdown]
 # ## What you will learn
@@ -339,4 +339,4 @@ nb10.learning_rate(answer)
 # - Andrej Karpathy, [A Recipe for Training Neural Networks](https://karpathy.github.io/2019/04/25/recipe/): how practitioners train, starting by overfitting a small batch on purpose.
 
 # %% [markdown] tags=["navigation"]
-# [← 08 A full CNN forward pass](08_full_forward_pass.ipynb) · [Contents](../README.md#notebooks) · [13 Famous architectures and receptive fields →](13_architectures_and_receptive_fields.ipynb)
+# [← 09 Backpropagation through convolution and pooling](09_backpropagation.ipynb) · [Contents](../README.md#notebooks) · [11 Data augmentation and transfer learning →](11_augmentation_and_transfer.ipynb)

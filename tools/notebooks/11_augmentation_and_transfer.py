@@ -3,7 +3,7 @@
 # Turn, zoom, shift, mirror, brighten and add noise to a picture without changing its label, then measure what that buys a network tested on shapes it never saw in that pose; and reuse a trained network's filters for four new shapes from a handful of examples, all in numpy with nothing downloaded.
 
 # %% [markdown] tags=["navigation"]
-# [← 09 Backpropagation through convolution and pooling](09_backpropagation.ipynb) · [Contents](../README.md#notebooks) · [13 Famous architectures and receptive fields →](13_architectures_and_receptive_fields.ipynb)
+# [← 10 Training a CNN live](10_training.ipynb) · [Contents](../README.md#notebooks) · [12 What the network looks at →](12_what_the_network_looks_at.ipynb)
 
 # %% [markdown]
 # ## What you will learn
@@ -288,4 +288,4 @@ nb11.trainable_params(answer)
 # - The Keras guide [Transfer learning & fine-tuning](https://keras.io/guides/transfer_learning/): freezing layers, a new head, and fine-tuning with a low learning rate in a framework.
 
 # %% [markdown] tags=["navigation"]
-# [← 09 Backpropagation through convolution and pooling](09_backpropagation.ipynb) · [Contents](../README.md#notebooks) · [13 Famous architectures and receptive fields →](13_architectures_and_receptive_fields.ipynb)
+# [← 10 Training a CNN live](10_training.ipynb) · [Contents](../README.md#notebooks) · [12 What the network looks at →](12_what_the_network_looks_at.ipynb)

@@ -3,7 +3,7 @@
 # Compute, in numpy, four ways of asking a trained network why it said what it said (saliency, occlusion, Grad-CAM and activation maximisation), try them on shapes you pick, and then test them: which maps still look convincing when the network's weights are replaced by random numbers?
 
 # %% [markdown] tags=["navigation"]
-# [← 08 A full CNN forward pass](08_full_forward_pass.ipynb) · [Contents](../README.md#notebooks) · [13 Famous architectures and receptive fields →](13_architectures_and_receptive_fields.ipynb)
+# [← 11 Data augmentation and transfer learning](11_augmentation_and_transfer.ipynb) · [Contents](../README.md#notebooks) · [13 Famous architectures and receptive fields →](13_architectures_and_receptive_fields.ipynb)
 
 # %% [markdown]
 # ## What you will learn
@@ -309,4 +309,4 @@ nb12.saliency_by_backward(my_saliency)
 # - Chris Olah, Alexander Mordvintsev and Ludwig Schubert, [Feature Visualization](https://distill.pub/2017/feature-visualization/), Distill (2017): activation maximisation with the regularisers that make it work on large networks.
 
 # %% [markdown] tags=["navigation"]
-# [← 08 A full CNN forward pass](08_full_forward_pass.ipynb) · [Contents](../README.md#notebooks) · [13 Famous architectures and receptive fields →](13_architectures_and_receptive_fields.ipynb)
+# [← 11 Data augmentation and transfer learning](11_augmentation_and_transfer.ipynb) · [Contents](../README.md#notebooks) · [13 Famous architectures and receptive fields →](13_architectures_and_receptive_fields.ipynb)

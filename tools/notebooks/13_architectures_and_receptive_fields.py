@@ -3,7 +3,7 @@
 # Build a stack of convolutions and see which input pixels one of its units can see, measure how much of that square it really uses, then put LeNet-5, AlexNet, VGG16, ResNet-18 and MobileNetV2 side by side and try the four ideas that took networks from one to the next.
 
 # %% [markdown] tags=["navigation"]
-# [← 11 Data augmentation and transfer learning](11_augmentation_and_transfer.ipynb) · [Contents](../README.md#notebooks) · [14 Beyond the plain convolution →](14_beyond_plain_convolution.ipynb)
+# [← 12 What the network looks at](12_what_the_network_looks_at.ipynb) · [Contents](../README.md#notebooks) · [14 Beyond the plain convolution →](14_beyond_plain_convolution.ipynb)
 
 # %% [markdown]
 # ## What you will learn
@@ -356,4 +356,4 @@ nb13.conv_multiply_adds(answer)
 # - torchvision's [model documentation](https://pytorch.org/vision/stable/models.html): the accuracy, parameters and operations of each trained model.
 
 # %% [markdown] tags=["navigation"]
-# [← 11 Data augmentation and transfer learning](11_augmentation_and_transfer.ipynb) · [Contents](../README.md#notebooks) · [14 Beyond the plain convolution →](14_beyond_plain_convolution.ipynb)
+# [← 12 What the network looks at](12_what_the_network_looks_at.ipynb) · [Contents](../README.md#notebooks) · [14 Beyond the plain convolution →](14_beyond_plain_convolution.ipynb)
