@@ -29,7 +29,8 @@ def _progress(progress, total, desc):
     from tqdm.auto import tqdm   # imported here: ``import cnnviz`` stays light
 
     stream = sys.stderr if progress is True else progress
-    return tqdm(total=total, desc=desc, file=stream, leave=True, mininterval=0.2)
+    # position=0: a bar held open elsewhere (the training panel's) must not push this one down
+    return tqdm(total=total, desc=desc, file=stream, leave=True, mininterval=0.2, position=0)
 
 
 def _check_data(images, labels):
