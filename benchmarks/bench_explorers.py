@@ -23,15 +23,11 @@ FLOOR_MS = 100.0
 
 
 def explorers():
-    """(notebook, name, factory) for every explorer the notebooks show."""
-    found = []
-    for module_name in ["pixels", "stepper", "gallery", "sizes", "volume", "pooling", "parameters",
-                        "forward"]:
-        module = __import__(f"cnnviz.explorers.{module_name}", fromlist=["BENCHMARK"])
-        # Each explorer module lists its explorers with the notebook's data in BENCHMARK.
-        for notebook, title, factory in module.BENCHMARK:
-            found.append((notebook, title, factory))
-    return found
+    """(notebook, name, factory) for every explorer the notebooks show: the catalog's entries,
+    built from the inputs the notebooks use."""
+    from cnnviz.explorers import catalog
+
+    return [(entry.notebook, entry.title, entry.build) for entry in catalog.entries()]
 
 
 def measure(explorer, points):

@@ -1,7 +1,7 @@
 """Speed of one training step of the shapes CNN, cnnviz against the same network in PyTorch.
 
 Run with ``python benchmarks/bench_training.py``. One step is what
-:func:`cnnviz.train.train` does per minibatch: forward a batch of 64 images
+:func:`cnnviz.training.train` does per minibatch: forward a batch of 64 images
 (1x28x28, float32), cross-entropy on the logits, backward, one Adam update
 (lr 0.003). Both sides run single-threaded and start from the same weights; the
 timings alternate between cnnviz and PyTorch, so both see the same machine load.
@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from cnnviz.datasets import make_shapes  # noqa: E402
 from cnnviz.losses import CrossEntropyLoss  # noqa: E402
 from cnnviz.pretrained import shapes_cnn  # noqa: E402
-from cnnviz.train import Adam  # noqa: E402
+from cnnviz.optim import Adam  # noqa: E402
 
 try:
     import torch  # noqa: E402

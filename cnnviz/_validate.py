@@ -109,6 +109,22 @@ def finite_real(value, name: str, *, low=None, high=None) -> float:
     return value
 
 
+def odd_int(value, name: str, *, why="so the window has a centre pixel") -> int:
+    """Return ``value`` as an int, or raise if it is not a positive odd integer.
+
+    >>> odd_int(5, "size")
+    5
+    >>> odd_int(4, "size")
+    Traceback (most recent call last):
+    ...
+    ValueError: size must be a positive odd integer, so the window has a centre pixel; got 4
+    """
+    value = positive_int(value, name)
+    if value % 2 == 0:
+        raise ValueError(f"{name} must be a positive odd integer, {why}; got {value}")
+    return value
+
+
 def int_pair(value, name: str, check=positive_int) -> tuple[int, int]:
     """Accept an int or a pair of ints (height, width); check each with ``check``."""
     if isinstance(value, (tuple, list)):

@@ -25,7 +25,8 @@ from ._validate import (
     as_array, channel_groups, check_memory, common_float, int_pair, nonnegative_int, one_of,
     positive_int, real_number,
 )
-from .shapes import _no_fit_message
+from .errors import DoesNotFit
+from .shapes import _no_fit_message, conv_output_size
 from .spectral import _fft_correlate
 
 PAD_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -218,7 +219,10 @@ def _prepare(x, weight, bias, stride, padding, dilation, groups=1):
         span = dilation[axis] * (k - 1) + 1
         if n + sum(pads[axis]) < span:
             lo, hi = pads[axis]
-            raise ValueError(f"{name}: " + _no_fit_message(n, k, lo if lo == hi else (lo, hi), dilation[axis]))
+            raise DoesNotFit(f"{name}: " + _no_fit_message(n, k, lo if lo == hi else (lo, hi),
+                                                           dilation[axis]),
+                             size=n, kernel_size=k, padding=lo + hi, dilation=dilation[axis],
+                             axis=name)
     dtype = common_float(x, weight, bias)
     x = x.astype(dtype, copy=False)
     weight = weight.astype(dtype, copy=False)
@@ -239,9 +243,15 @@ def im2col(x, kernel_shape, *, stride=(1, 1), dilation=(1, 1)):
 
     Parameters
     ----------
-    x : ndarray, shape (N, C, H, W)
+    x : array_like, shape (N, C, H, W)
         Already padded.
-    kernel_shape : (kh, kw)
+    kernel_shape : int or (kh, kw)
+    stride, dilation : int or (int, int)
+
+    Raises
+    ------
+    DoesNotFit
+        (a ``ValueError``) when the dilated kernel is larger than ``x`` along an axis.
 
     Returns
     -------
@@ -258,7 +268,17 @@ def im2col(x, kernel_shape, *, stride=(1, 1), dilation=(1, 1)):
            [3., 4., 6., 7.],
            [4., 5., 7., 8.]])
     """
+    x = as_array(x, "x", ndims=4)
+    kernel_shape = int_pair(kernel_shape, "kernel_shape")
+    stride, dilation = int_pair(stride, "stride"), int_pair(dilation, "dilation")
+    for n, k, s_, d in zip(x.shape[2:], kernel_shape, stride, dilation):
+        conv_output_size(n, k, stride=s_, dilation=d)   # raises DoesNotFit when none fits
     _refuse_large("im2col", x, kernel_shape, stride=stride, dilation=dilation, itemsize=_itemsize(x))
+    return _im2col(x, kernel_shape, stride, dilation)
+
+
+def _im2col(x, kernel_shape, stride, dilation):
+    """:func:`im2col` without its checks, for callers that have validated everything."""
     N, C, H, W = x.shape
     kh, kw = kernel_shape
     (sh, sw), (dh, dw) = stride, dilation
@@ -480,7 +500,7 @@ def _conv2d_forward_cols(xp, weight, bias, stride, dilation):
     N, C, H, W = xp.shape
     O, _, kh, kw = weight.shape
     oh, ow = _out_size(H, kh, stride[0], dilation[0]), _out_size(W, kw, stride[1], dilation[1])
-    cols = im2col(xp, (kh, kw), stride=stride, dilation=dilation)
+    cols = _im2col(xp, (kh, kw), stride, dilation)
     out = np.matmul(weight.reshape(O, C * kh * kw), cols).reshape(N, O, oh, ow)
     if bias is not None:
         out += bias[:, None, None]
@@ -573,7 +593,7 @@ def conv2d_backward(x, weight, grad_out, *, stride=1, padding=0, dilation=1, gro
         x, weight, grad_out, stride, padding, dilation, groups
     )
     groups = int(groups)
-    cols = [im2col(part, weight.shape[2:], stride=stride, dilation=dilation)
+    cols = [_im2col(part, weight.shape[2:], stride, dilation)
             for part in np.split(xp, groups, axis=1)]
     grad_x, grad_weight, grad_bias = _grouped_backward(
         cols, weight, grad_out, xp.shape, pads, stride, dilation, groups

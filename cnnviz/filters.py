@@ -28,7 +28,7 @@ from types import MappingProxyType
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._validate import as_array, check_memory, finite_real, one_of, positive_int
+from ._validate import as_array, check_memory, finite_real, odd_int, one_of, positive_int
 from .convolution import PAD_MODES, correlate2d, pad2d
 
 
@@ -169,13 +169,7 @@ Its entries sum to 1, so flat regions keep their brightness.
 
 # ---------------------------------------------------------------------- argument checks
 def _odd_size(size, name="size") -> int:
-    size = positive_int(size, name)
-    if size % 2 == 0:
-        raise ValueError(
-            f"{name} must be a positive odd integer, so the window has a centre pixel; "
-            f"got {size}"
-        )
-    return size
+    return odd_int(size, name)
 
 
 #: The range of a standard deviation (``sigma``, ``sigma_space``, ``sigma_range``): wide
@@ -513,6 +507,117 @@ def bilateral_filter(image, size, sigma_space, sigma_range, *, pad_mode="reflect
     return numerator / denominator
 
 
+# -------------------------------------------------------------------- separable kernels
+def _odd_vector(values, name) -> np.ndarray:
+    vector = as_array(values, name, ndims=1)
+    if vector.shape[0] % 2 == 0:
+        raise ValueError(f"{name} must have an odd length, so the window has a centre pixel; "
+                         f"got length {vector.shape[0]}")
+    if not np.all(np.isfinite(vector)):
+        raise ValueError(f"every number in {name} must be finite (no inf or nan)")
+    return vector
+
+
+def correlate_separable(image, column, row, *, pad_mode="reflect"):
+    """Correlate with the kernel ``outer(column, row)`` in two 1-D passes, keeping the size.
+
+    ``correlate2d(image, np.outer(column, row), padding="same", pad_mode=pad_mode)``,
+    computed as a pass of ``row`` along every row and then a pass of ``column`` down
+    every column::
+
+        tmp[i, j] = sum_v row[v] x_pad[i, j + v]
+        out[i, j] = sum_u column[u] tmp_pad[i + u, j]
+
+    A ``k x k`` kernel costs ``k * k`` multiplications per pixel, its two parts
+    ``2 * k``. Box blurs and Gaussians (:func:`box_blur`, :func:`gaussian`) are such
+    outer products; so are Sobel's and Prewitt's kernels.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W)
+    column : array_like, shape (kh,)
+        The kernel's factor along the rows (down), odd length.
+    row : array_like, shape (kw,)
+        The kernel's factor along the columns (across), odd length.
+    pad_mode : {"reflect", "replicate", "zeros", "circular"}
+        How the border is filled (see :func:`~cnnviz.pad2d`).
+
+    Returns
+    -------
+    ndarray, shape (H, W)
+
+    Examples
+    --------
+    >>> g = np.array([1.0, 2.0, 1.0]) / 4
+    >>> image = np.arange(16.0).reshape(4, 4)
+    >>> from cnnviz import correlate2d
+    >>> direct = correlate2d(image, np.outer(g, g), padding="same", pad_mode="reflect")
+    >>> bool(np.allclose(correlate_separable(image, g, g), direct))
+    True
+    """
+    image = as_array(image, "image", ndims=2)
+    column = _odd_vector(column, "column")
+    row = _odd_vector(row, "row")
+    one_of(pad_mode, "pad_mode", PAD_MODES)
+    along_rows = correlate2d(image, row[None, :], padding="same", pad_mode=pad_mode)
+    return correlate2d(along_rows, column[:, None], padding="same", pad_mode=pad_mode)
+
+
+# ----------------------------------------------------------------- one bilateral window
+def bilateral_weights(image, probe, size, sigma_space, sigma_range, *, pad_mode="reflect"):
+    """The normalised weights :func:`bilateral_filter` gives the window around one pixel.
+
+    For the pixel ``p = probe`` and each pixel ``q`` of its ``size x size`` window::
+
+        w(p, q) = exp(-|p - q|**2 / (2 sigma_space**2))
+                * exp(-(x[p] - x[q])**2 / (2 sigma_range**2)) / sum_q w(p, q)
+
+    so that ``bilateral_filter(image, size, ...)[probe] == (weights * window).sum()``,
+    where ``window`` is the ``size x size`` patch of the padded image centred on
+    ``probe``. The spatial factor is :func:`gaussian` ``(size, sigma_space)`` (its
+    normalisation cancels); the border is padded as the filter pads it.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W)
+    probe : (int, int)
+        Row and column of the pixel, inside the image.
+    size, sigma_space, sigma_range, pad_mode
+        As for :func:`bilateral_filter`.
+
+    Returns
+    -------
+    ndarray, shape (size, size)
+        Non-negative weights that sum to 1; the centre is at ``(size // 2, size // 2)``.
+
+    Examples
+    --------
+    >>> step = np.array([[0.0, 0.0, 1.0, 1.0]] * 3)
+    >>> bilateral_weights(step, (1, 1), 3, 1.0, 0.1).round(3)  # column 2 is across the step
+    array([[0.103, 0.171, 0.   ],
+           [0.171, 0.281, 0.   ],
+           [0.103, 0.171, 0.   ]])
+    """
+    from ._validate import int_pair, nonnegative_int
+
+    image = as_array(image, "image", ndims=2)
+    size = _odd_size(size)
+    sigma_range = _positive_number(sigma_range, "sigma_range")
+    spatial = gaussian(size, sigma_space)
+    one_of(pad_mode, "pad_mode", PAD_MODES)
+    H, W = image.shape
+    if not isinstance(probe, (tuple, list)):
+        raise TypeError(f"probe must be a pair (row, column); got {probe!r}")
+    row, col = int_pair(probe, "probe", check=nonnegative_int)
+    if row >= H or col >= W:
+        raise ValueError(f"probe must be a pixel of the {H}x{W} image; got {(row, col)}")
+    padded = _padded_for_window(image, size, pad_mode)
+    window = padded[row:row + size, col:col + size]
+    brightness = np.exp(-((window - image[row, col]) ** 2) / (2 * sigma_range**2))
+    weights = spatial * brightness
+    return weights / weights.sum()
+
+
 __all__ = [
     "AVERAGING",
     "BOX_BLUR",
@@ -532,7 +637,9 @@ __all__ = [
     "SOBEL_Y",
     "VERTICAL_EDGE",
     "bilateral_filter",
+    "bilateral_weights",
     "box_blur",
+    "correlate_separable",
     "gaussian",
     "median_filter",
     "shift",

@@ -24,10 +24,13 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ._validate import as_array, check_memory, int_pair, positive_int
+from ._validate import as_array, boolean, check_memory, int_pair, positive_int
+from .errors import SettingError
 
 MAX_PIXELS = 50_000_000
 """Default pixel limit of :func:`load_image`: a 48-megapixel phone photo still loads."""
+
+SAMPLES_DIR = Path(__file__).resolve().parent / "data" / "samples"
 
 UPLOAD_MAX_PIXELS = 12_500_000
 """The pixel limit for a learner's upload: a 12-megapixel phone photo (4032 x 3024) still
@@ -46,16 +49,16 @@ _FLOAT_PIXELS = 2_000_000
 
 
 # ------------------------------------------------------------------------------- errors
-class ImageError(ValueError):
+class ImageError(SettingError):
     """A file that :func:`load_image` refuses; the subclass says why.
 
-    It is a ``ValueError``, so ``except ValueError`` still catches it. ``source``
-    names the file as the message does.
+    It is a :class:`~cnnviz.errors.SettingError` (an explorer explains it rather than
+    recording a bug) and so a ``ValueError``: ``except ValueError`` still catches it.
+    ``source`` names the file as the message does; the subclasses' numbers are fields.
     """
 
-    def __init__(self, message, *, source):
-        super().__init__(message)
-        self.source = source
+    def __init__(self, message, *, source, **fields):
+        super().__init__(message, source=source, **fields)
 
 
 class NotAnImageError(ImageError):
@@ -66,17 +69,14 @@ class UnsupportedFormatError(ImageError):
     """A picture in a format that is not in :data:`FORMATS`; ``format`` is its name."""
 
     def __init__(self, message, *, source, format):
-        super().__init__(message, source=source)
-        self.format = format
+        super().__init__(message, source=source, format=format)
 
 
 class TooManyPixelsError(ImageError):
     """More pixels than allowed, judged from the header: ``pixels`` and ``limit``."""
 
     def __init__(self, message, *, source, pixels, limit):
-        super().__init__(message, source=source)
-        self.pixels = pixels
-        self.limit = limit
+        super().__init__(message, source=source, pixels=pixels, limit=limit)
 
 
 class CompressionBombError(ImageError):
@@ -92,14 +92,13 @@ class NonFiniteImageError(ImageError):
     """A floating-point picture with NaN or infinite pixels; ``count`` says how many."""
 
     def __init__(self, message, *, source, count):
-        super().__init__(message, source=source)
-        self.count = count
+        super().__init__(message, source=source, count=count)
 
-IMAGES_DIR = Path(__file__).resolve().parent.parent / "images"
 """The repository's top-level ``images/`` folder, where the sample photos live."""
 
 SAMPLES = {"chelsea": "chelsea.png"}
-"""Sample name -> file in :data:`IMAGES_DIR` (see ``images/README.md`` for sources)."""
+"""Sample name -> file in :data:`SAMPLES_DIR`, which ships inside the package (sources and
+licences: ``images/README.md`` in the repository)."""
 
 # ITU-R BT.601 luma, the weights Pillow uses for convert("L").
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
@@ -283,7 +282,7 @@ def _resize(arr, height, width):
     return np.clip(out, 0, 1)
 
 
-def load_image(path, *, grayscale=False, size=None, max_pixels=MAX_PIXELS):
+def load_image(path, *, grey=False, size=None, max_pixels=MAX_PIXELS):
     """Read an image file into a float32 array in [0, 1], channels-first.
 
     Only the raster formats of :data:`FORMATS` are opened (PNG, JPEG, GIF, BMP, TIFF,
@@ -294,7 +293,7 @@ def load_image(path, *, grayscale=False, size=None, max_pixels=MAX_PIXELS):
     path : str, pathlib.Path, bytes or binary file object
         A file on disk, the raw bytes of one (as an upload widget hands them over), or
         an open file in mode ``"rb"``.
-    grayscale : bool
+    grey : bool
         Return one channel: ``0.299 R + 0.587 G + 0.114 B`` (ITU-R BT.601 luma, the
         weights Pillow uses), computed in floating point.
     size : int or (int, int), optional
@@ -315,7 +314,7 @@ def load_image(path, *, grayscale=False, size=None, max_pixels=MAX_PIXELS):
 
     Returns
     -------
-    ndarray, float32, shape (3, H, W), or (H, W) when ``grayscale``
+    ndarray, float32, shape (3, H, W), or (H, W) when ``grey``
         Values in [0, 1].
 
     Notes
@@ -355,11 +354,10 @@ def load_image(path, *, grayscale=False, size=None, max_pixels=MAX_PIXELS):
     ((3, 2, 4), dtype('float32'))
     >>> red[:, 0, 0]
     array([1., 0., 0.], dtype=float32)
-    >>> load_image(buffer.getvalue(), grayscale=True, size=(1, 2))
+    >>> load_image(buffer.getvalue(), grey=True, size=(1, 2))
     array([[0.299, 0.299]], dtype=float32)
     """
-    if not isinstance(grayscale, (bool, np.bool_)):
-        raise TypeError(f"grayscale must be True or False; got {grayscale!r}")
+    grey = boolean(grey, "grey")
     if size is not None:
         size = int_pair(size, "size")
         # The float32 result and the copies made while resizing: about three (H, W, 3) arrays.
@@ -425,45 +423,57 @@ def load_image(path, *, grayscale=False, size=None, max_pixels=MAX_PIXELS):
     if size is not None:
         arr = _resize(arr, *size)
     if arr.ndim == 3:
-        arr = arr @ _LUMA if grayscale else np.moveaxis(arr, -1, 0)
-    elif not grayscale:
+        # A weighted sum term by term, in a fixed order: a matrix product would hand it
+        # to BLAS, whose summation order (and last bit) depends on the CPU.
+        arr = (arr[..., 0] * _LUMA[0] + arr[..., 1] * _LUMA[1] + arr[..., 2] * _LUMA[2]
+               if grey else np.moveaxis(arr, -1, 0))
+    elif not grey:
         arr = np.broadcast_to(arr, (3, *arr.shape))
     return np.ascontiguousarray(arr, dtype=np.float32)
 
 
-def load_sample(name="chelsea", *, grayscale=False, size=None):
-    """Load one of the photos in the repository's ``images/`` folder.
+def sample_path(name="chelsea") -> Path:
+    """The file of a sample photo, inside the installed package.
+
+    >>> sample_path("chelsea").name
+    'chelsea.png'
+    """
+    if not isinstance(name, str) or name not in SAMPLES:
+        available = ", ".join(repr(n) for n in SAMPLES)
+        raise ValueError(f"name must be one of the sample images {available}; got {name!r}")
+    path = SAMPLES_DIR / SAMPLES[name]
+    if not path.is_file():
+        raise FileNotFoundError(
+            errno.ENOENT,
+            "Sample image missing from the installed package (it ships as package data "
+            "in cnnviz/data/samples/; reinstall cnnviz)",
+            str(path),
+        )
+    return path
+
+
+def load_sample(name="chelsea", *, grey=False, size=None):
+    """Load one of the photos that ship with cnnviz (see :data:`SAMPLES`).
 
     Parameters
     ----------
     name : str
         A key of :data:`SAMPLES`; "chelsea" is a photo of a cat (300 x 451).
-    grayscale, size
+    grey, size
         As for :func:`load_image`.
 
     Returns
     -------
-    ndarray, float32, shape (3, H, W), or (H, W) when ``grayscale``
+    ndarray, float32, shape (3, H, W), or (H, W) when ``grey``
 
     Examples
     --------
     >>> load_sample().shape
     (3, 300, 451)
-    >>> load_sample("chelsea", grayscale=True, size=64).shape
+    >>> load_sample("chelsea", grey=True, size=64).shape
     (64, 64)
     """
-    if not isinstance(name, str) or name not in SAMPLES:
-        available = ", ".join(repr(n) for n in SAMPLES)
-        raise ValueError(f"name must be one of the sample images {available}; got {name!r}")
-    path = IMAGES_DIR / SAMPLES[name]
-    if not path.is_file():
-        raise FileNotFoundError(
-            errno.ENOENT,
-            "Sample image missing (the images/ folder ships with the repository, not "
-            "with an installed package)",
-            str(path),
-        )
-    return load_image(path, grayscale=grayscale, size=size)
+    return load_image(sample_path(name), grey=grey, size=size)
 
 
 # ----------------------------------------------------------------------------- synthetic
@@ -621,7 +631,7 @@ def add_salt_and_pepper(image, amount, *, seed=0):
 
 __all__ = [
     "FORMATS",
-    "IMAGES_DIR",
+    "SAMPLES_DIR",
     "MAX_PIXELS",
     "SAMPLES",
     "UPLOAD_MAX_PIXELS",

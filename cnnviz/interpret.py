@@ -11,11 +11,15 @@ either a 0-based index into ``model.layers`` or a name from the summary, such
 as ``"ReLU-5"`` (those names count from 1: ``"ReLU-5"`` is ``model.layers[4]``).
 
 The functions run the model, so they overwrite what its layers remembered of
-the last forward pass.
+the last forward pass. They run it in evaluation mode (a
+:class:`~cnnviz.layers.BatchNorm2d` uses its running statistics, which stay as
+they were) and give every layer its own mode back afterwards: in training mode a
+map would depend on which other images shared the batch.
 """
 
 from __future__ import annotations
 
+import contextlib
 import numbers
 
 import numpy as np
@@ -108,6 +112,18 @@ def _layer_index(model, layer):
 
 
 # ----------------------------------------------------------------------- passes
+@contextlib.contextmanager
+def _evaluating(model):
+    """Evaluation mode while a method runs, then every layer's own mode back."""
+    modes = [layer.training for layer in model.layers]
+    model.eval()
+    try:
+        yield model
+    finally:
+        for layer, mode in zip(model.layers, modes):
+            layer.train(mode)
+
+
 def _forward(model, x):
     """Every layer's output for a batch ``x`` (the batch axis kept)."""
     return model.forward(x, return_all=True)
@@ -187,7 +203,8 @@ def saliency(model, image, target):
     model = _check_model(model)
     image, shapes = _check_image(model, image)
     target = _check_target(target, _num_classes(model, shapes, image.shape))
-    _, grad = _score_gradient(model, image, target, -1)
+    with _evaluating(model):
+        _, grad = _score_gradient(model, image, target, -1)
     return grad[0]
 
 
@@ -246,7 +263,8 @@ def grad_cam(model, image, target, *, layer):
             f"layer must give a (channels, height, width) volume for Grad-CAM; {name} "
             f"(index {index}) gives shape {shapes[index]}"
         )
-    outputs, grad = _score_gradient(model, image, target, index)
+    with _evaluating(model):
+        outputs, grad = _score_gradient(model, image, target, index)
     acts, grad = outputs[index][0], grad[0]
     alpha = grad.mean(axis=(1, 2))
     return np.maximum(np.tensordot(alpha, acts, axes=1), 0)
@@ -326,13 +344,14 @@ def occlusion(model, image, target, *, patch, stride=1, fill=0.0):
     top, left = np.arange(oh)[:, None] * stride, np.arange(ow)[:, None] * stride
     rows = (np.arange(H) >= top) & (np.arange(H) < top + patch)
     cols = (np.arange(W) >= left) & (np.arange(W) < left + patch)
-    base = softmax(_predict(model, image[None]))[0, target]
     drop = np.empty(oh * ow, dtype=dtype)
-    for start in range(0, oh * ow, chunk):
-        pos = np.arange(start, min(start + chunk, oh * ow))
-        covered = rows[pos // ow][:, :, None] & cols[pos % ow][:, None, :]
-        batch = np.where(covered[:, None], np.asarray(fill, image.dtype), image[None])
-        drop[start : start + len(pos)] = base - softmax(_predict(model, batch))[:, target]
+    with _evaluating(model):
+        base = softmax(_predict(model, image[None]))[0, target]
+        for start in range(0, oh * ow, chunk):
+            pos = np.arange(start, min(start + chunk, oh * ow))
+            covered = rows[pos // ow][:, :, None] & cols[pos % ow][:, None, :]
+            batch = np.where(covered[:, None], np.asarray(fill, image.dtype), image[None])
+            drop[start : start + len(pos)] = base - softmax(_predict(model, batch))[:, target]
     return drop.reshape(oh, ow)
 
 
@@ -444,13 +463,14 @@ def activation_maximization(model, layer, channel, *, input_shape=INPUT_SHAPE, s
     out_shape = shapes[index]
     grad_out = np.zeros((1, *out_shape))
     grad_out[0, channel] = 1 / int(np.prod(out_shape[1:]))
-    for _ in range(steps):
-        _forward(model, x)
-        grad = _backward(model.layers[: index + 1], grad_out)
-        rms = np.sqrt(np.mean(np.square(grad)))
-        x = x + lr * ((grad / rms if rms > 0 else grad) - penalty * x)
-        if value_range is not None:
-            x = np.clip(x, low, high)
+    with _evaluating(model):
+        for _ in range(steps):
+            _forward(model, x)
+            grad = _backward(model.layers[: index + 1], grad_out)
+            rms = np.sqrt(np.mean(np.square(grad)))
+            x = x + lr * ((grad / rms if rms > 0 else grad) - penalty * x)
+            if value_range is not None:
+                x = np.clip(x, low, high)
     return x[0]
 
 

@@ -215,9 +215,7 @@ class Conv2d(Layer):
         self.kernel_size = int_pair(kernel_size, "kernel_size")
         self.stride = int_pair(stride, "stride")
         self.dilation = int_pair(dilation, "dilation")
-        if not isinstance(bias, bool):
-            raise TypeError(f"bias must be True or False; got {bias!r}")
-        self.use_bias = bias
+        self.use_bias = boolean(bias, "bias")
         # Checks the padding now (an unknown word, "same" with stride > 1, negatives).
         resolve_padding(padding, self.kernel_size, stride=self.stride, dilation=self.dilation)
         self.padding = padding
@@ -325,9 +323,7 @@ class _Pool2d(Layer):
         self.kernel_size = int_pair(kernel_size, "kernel_size")
         self.stride = self.kernel_size if stride is None else int_pair(stride, "stride")
         self.padding = int_pair(padding, "padding", check=nonnegative_int)
-        if not isinstance(ceil_mode, bool):
-            raise TypeError(f"ceil_mode must be True or False; got {ceil_mode!r}")
-        self.ceil_mode = ceil_mode
+        self.ceil_mode = boolean(ceil_mode, "ceil_mode")
         for k, p in zip(self.kernel_size, self.padding):
             if p > k // 2:
                 raise ValueError(f"padding must be at most half of kernel_size ({k} // 2 = {k // 2}); got {p}")
@@ -418,9 +414,7 @@ class AvgPool2d(_Pool2d):
     def __init__(self, kernel_size, *, stride=None, padding=0, ceil_mode=False,
                  count_include_pad=True):
         super().__init__(kernel_size, stride=stride, padding=padding, ceil_mode=ceil_mode)
-        if not isinstance(count_include_pad, bool):
-            raise TypeError(f"count_include_pad must be True or False; got {count_include_pad!r}")
-        self.count_include_pad = count_include_pad
+        self.count_include_pad = boolean(count_include_pad, "count_include_pad")
 
     def forward(self, x):
         """Pool a batch ``(N, C, H, W)`` (or one sample ``(C, H, W)``)."""
@@ -537,9 +531,7 @@ class Dense(Layer):
     def __init__(self, in_features, out_features, *, bias=True):
         self.in_features = positive_int(in_features, "in_features")
         self.out_features = positive_int(out_features, "out_features")
-        if not isinstance(bias, bool):
-            raise TypeError(f"bias must be True or False; got {bias!r}")
-        self.use_bias = bias
+        self.use_bias = boolean(bias, "bias")
         self.weight = None
         self.bias = None
 
@@ -1236,8 +1228,7 @@ class Sequential:
         >>> [out.shape for out in net.forward(np.zeros((1, 8, 8)), return_all=True)]
         [(4, 6, 6), (4, 6, 6), (4, 3, 3), (36,), (2,)]
         """
-        if not isinstance(return_all, bool):
-            raise TypeError(f"return_all must be True or False; got {return_all!r}")
+        return_all = boolean(return_all, "return_all")
         for i, layer in enumerate(self.layers, 1):
             if any(getattr(layer, name) is None for name in layer.param_shapes()):
                 raise ValueError(

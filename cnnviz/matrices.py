@@ -18,6 +18,7 @@ import numpy as np
 
 from ._validate import _show, as_array, check_memory, int_pair, positive_int
 from .convolution import resolve_padding
+from .errors import DoesNotFit
 from .shapes import _no_fit_message
 
 
@@ -78,8 +79,10 @@ def conv2d_matrix(input_shape, weight, *, stride=1, padding=0, dilation=1):
         lo, hi = pads[axis]
         span = dilation[axis] * (k - 1) + 1
         if n + lo + hi < span:
-            raise ValueError(f"{name}: " + _no_fit_message(n, k, lo if lo == hi else (lo, hi),
-                                                           dilation[axis]))
+            raise DoesNotFit(f"{name}: " + _no_fit_message(n, k, lo if lo == hi else (lo, hi),
+                                                           dilation[axis]),
+                             size=n, kernel_size=k, padding=lo + hi, dilation=dilation[axis],
+                             axis=name)
         outs.append((n + lo + hi - span) // stride[axis] + 1)
     oh, ow = outs
     rows, cols = O * oh * ow, C * H * W

@@ -8,13 +8,11 @@ filter, however large the image.
 
 from __future__ import annotations
 
-from ._validate import channel_groups, int_pair, positive_int
+from ._validate import boolean, channel_groups, int_pair, positive_int
 
 
 def _check_bias(bias):
-    if not isinstance(bias, bool):
-        raise TypeError(f"bias must be True or False; got {bias!r}")
-    return int(bias)
+    return int(boolean(bias, "bias"))
 
 
 def conv2d_params(in_channels, out_channels, kernel_size, *, bias=True, groups=1) -> int:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._validate import boolean
 from .datasets import CLASS_NAMES
 from .layers import Conv2d, Dense, Flatten, MaxPool2d, ReLU, Sequential, Softmax
 
@@ -77,8 +78,7 @@ def shapes_cnn(pretrained=True) -> Sequential:
     >>> CLASS_NAMES[int(np.argmax(probs))]
     'triangle'
     """
-    if not isinstance(pretrained, bool):
-        raise TypeError(f"pretrained must be True or False; got {pretrained!r}")
+    pretrained = boolean(pretrained, "pretrained")
     net = Sequential([
         Conv2d(1, 8, 3, padding=1), ReLU(), MaxPool2d(2),
         Conv2d(8, 16, 3, padding=1), ReLU(), MaxPool2d(2),
@@ -98,7 +98,7 @@ def shapes_cnn(pretrained=True) -> Sequential:
 
 def _checked_weights() -> dict:
     """The shipped arrays, once their digest matches the record's ``weights_sha256``."""
-    from .train import weights_digest
+    from .training import weights_digest
 
     again = (" Restore both files (git checkout cnnviz/data) or make them again with "
              "python -m cnnviz.train --out cnnviz/data/shapes_cnn.npz --overwrite.")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validate import as_array, check_memory, common_float
+from .errors import DoesNotFit
 from .shapes import _no_fit_message
 
 
@@ -94,7 +95,8 @@ def _check_fit(image_shape, kernel_shape, pads, dilation):
         n, k, d = image_shape[axis], kernel_shape[axis], dilation[axis]
         lo, hi = pads[axis]
         if n + lo + hi < d * (k - 1) + 1:
-            raise ValueError(f"{name}: " + _no_fit_message(n, k, lo if lo == hi else (lo, hi), d))
+            raise DoesNotFit(f"{name}: " + _no_fit_message(n, k, lo if lo == hi else (lo, hi), d),
+                             size=n, kernel_size=k, padding=lo + hi, dilation=d, axis=name)
 
 
 def _fft_correlate(image, kernel, pads, stride, dilation):

@@ -1,10 +1,7 @@
-"""Training a network in plain numpy: minibatches, an optimiser, a progress bar.
+"""The recipe of the shipped shapes CNN, and the command that trains it.
 
-One training step is four lines: forward a minibatch, measure the loss, backward
-its gradient, let the optimiser nudge every weight against its gradient.
-:func:`train` repeats it over shuffled minibatches for a few epochs.
-
-Run as a command to train the small CNN of :func:`cnnviz.pretrained.shapes_cnn`
+The training loop itself is :func:`cnnviz.training.train`, the optimisers are in
+:mod:`cnnviz.optim`. Run as a command to train the small CNN of :func:`cnnviz.pretrained.shapes_cnn`
 on :func:`cnnviz.datasets.make_shapes` images and ship its weights::
 
     python -m cnnviz.train --seed 0 --epochs 3 --train-size 20000
@@ -20,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import json
 import os
 import platform
@@ -31,382 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validate import _show, as_array, nonnegative_int, one_of, positive_int
-from .layers import Sequential, Softmax
-from .losses import CrossEntropyLoss
-
-OPTIMIZERS = ("adam", "sgd")
-
-
-# --------------------------------------------------------------------------- optimisers
-def _check_lr(lr):
-    if isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating)) or not lr > 0:
-        raise ValueError(f"lr must be a positive number; got {_show(lr)}")
-    return float(lr)
-
-
-def _check_params(params):
-    if not isinstance(params, dict) or not params:
-        raise TypeError(
-            f"params must be a non-empty dict of weight arrays, such as net.parameters(); got {_show(params)}"
-        )
-    return params
-
-
-def _check_grads(params, grads):
-    if not hasattr(grads, "keys") or set(grads.keys()) != set(params):
-        raise ValueError(
-            f"grads must have the keys of params {sorted(params)}; got "
-            f"{sorted(grads.keys()) if hasattr(grads, 'keys') else _show(grads)} "
-            "(run a backward pass before step)"
-        )
-
-
-class SGD:
-    """Stochastic gradient descent with momentum.
-
-    For every weight ``w`` with gradient ``g``: ``v = momentum * v + g``, then
-    ``w -= lr * v`` (PyTorch's formulation). ``momentum=0`` is plain gradient
-    descent. The arrays in ``params`` are updated in place.
-
-    Parameters
-    ----------
-    params : dict of ndarray
-        The weights to train, usually ``net.parameters()``.
-    lr : float
-    momentum : float, from 0 to less than 1
-
-    Examples
-    --------
-    >>> w = np.array([1.0, -2.0])
-    >>> opt = SGD({"w": w}, lr=0.1, momentum=0.5)
-    >>> opt.step({"w": np.array([1.0, 1.0])}); w
-    array([ 0.9, -2.1])
-    >>> opt.step({"w": np.array([1.0, 1.0])}); w           # velocity 1.5 now
-    array([ 0.75, -2.25])
-    """
-
-    def __init__(self, params, *, lr=0.01, momentum=0.9):
-        self.params = _check_params(params)
-        self.lr = _check_lr(lr)
-        if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0 <= momentum < 1:
-            raise ValueError(f"momentum must be a number from 0 up to (not including) 1; got {_show(momentum)}")
-        self.momentum = float(momentum)
-        self.velocity = {name: np.zeros_like(p) for name, p in params.items()}
-
-    def step(self, grads):
-        """Update every weight in place from ``grads`` (keyed like ``params``)."""
-        _check_grads(self.params, grads)
-        for name, p in self.params.items():
-            v = self.velocity[name]
-            v *= self.momentum
-            v += grads[name]
-            p -= self.lr * v
-
-
-class Adam:
-    """Adam: gradient steps scaled per weight by running gradient statistics.
-
-    ``m`` and ``v`` are running averages of ``g`` and ``g**2``; after bias
-    correction (they start at 0), each weight moves by
-    ``lr * m_hat / (sqrt(v_hat) + eps)``: about ``lr`` per step whatever the scale
-    of its gradient. The arrays in ``params`` are updated in place.
-
-    Parameters
-    ----------
-    params : dict of ndarray
-        The weights to train, usually ``net.parameters()``.
-    lr : float
-    betas : (float, float)
-        Decay rates of ``m`` and ``v``, each from 0 up to 1.
-    eps : float
-        Keeps the division finite.
-
-    Examples
-    --------
-    >>> w = np.array([1.0, -2.0])
-    >>> opt = Adam({"w": w}, lr=0.1)
-    >>> opt.step({"w": np.array([0.5, -30.0])}); w        # the first step is lr * sign(g)
-    array([ 0.9, -1.9])
-    """
-
-    def __init__(self, params, *, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
-        self.params = _check_params(params)
-        self.lr = _check_lr(lr)
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2 or not all(
-            isinstance(b, (int, float)) and not isinstance(b, bool) and 0 <= b < 1 for b in betas
-        ):
-            raise ValueError(f"betas must be a pair of numbers from 0 up to (not including) 1; got {_show(betas)}")
-        self.betas = (float(betas[0]), float(betas[1]))
-        if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not eps > 0:
-            raise ValueError(f"eps must be a positive number; got {_show(eps)}")
-        self.eps = float(eps)
-        self.t = 0
-        self.m = {name: np.zeros_like(p) for name, p in params.items()}
-        self.v = {name: np.zeros_like(p) for name, p in params.items()}
-
-    def step(self, grads):
-        """Update every weight in place from ``grads`` (keyed like ``params``)."""
-        _check_grads(self.params, grads)
-        self.t += 1
-        b1, b2 = self.betas
-        for name, p in self.params.items():
-            g, m, v = grads[name], self.m[name], self.v[name]
-            m *= b1
-            m += (1 - b1) * g
-            v *= b2
-            v += (1 - b2) * g * g
-            m_hat = m / (1 - b1**self.t)       # undo the pull towards the zero start
-            v_hat = v / (1 - b2**self.t)
-            p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
-
-
-# ------------------------------------------------------------------------- progress bar
-def progress_bar(done, total, *, width=30, text=""):
-    """One line of text showing how far along ``done`` of ``total`` steps are.
-
-    Examples
-    --------
-    >>> progress_bar(3, 12, width=12, text="loss 0.52")
-    '[###.........]   3/12  25% loss 0.52'
-    """
-    total = positive_int(total, "total")
-    done = nonnegative_int(done, "done")
-    width = positive_int(width, "width")
-    filled = width * min(done, total) // total
-    digits = len(str(total))
-    line = f"[{'#' * filled}{'.' * (width - filled)}] {done:>{digits + 2}}/{total} {100 * done // total:>3}%"
-    return f"{line} {text}" if text else line
-
-
-class ProgressBar:
-    """A progress bar redrawn in place on one line of a terminal or notebook.
-
-    Parameters
-    ----------
-    total : int
-        Number of steps.
-    file : text stream
-        Where to draw; ``sys.stderr`` by default.
-    width : int
-        Characters inside the brackets.
-
-    Examples
-    --------
-    >>> import io
-    >>> out = io.StringIO()
-    >>> bar = ProgressBar(4, file=out, width=8)
-    >>> for _ in range(4):
-    ...     bar.update(text="working")
-    >>> bar.close()
-    >>> out.getvalue().split("\\r")[-1]
-    '[########]   4/4 100% working\\n'
-    """
-
-    def __init__(self, total, *, file=None, width=30):
-        self.total = positive_int(total, "total")
-        self.width = positive_int(width, "width")
-        self.file = sys.stderr if file is None else file
-        self.done = 0
-
-    def update(self, steps=1, *, text=""):
-        """Advance by ``steps`` and redraw, with ``text`` after the bar."""
-        self.done = min(self.total, self.done + nonnegative_int(steps, "steps"))
-        self.file.write("\r" + progress_bar(self.done, self.total, width=self.width, text=text))
-        self.file.flush()
-
-    def close(self):
-        """End the line."""
-        self.file.write("\n")
-        self.file.flush()
-
-
-# ----------------------------------------------------------------------------- training
-def _check_data(images, labels):
-    images = as_array(images, "images")
-    labels = np.asarray(labels)
-    if labels.dtype.kind not in "iu":
-        raise TypeError(f"labels must be integer class indices; got dtype {labels.dtype}")
-    if labels.shape != (images.shape[0],):
-        raise ValueError(
-            f"labels must have shape ({images.shape[0]},), one per image; got {labels.shape}"
-        )
-    return images, labels
-
-
-def _logit_part(model):
-    """The layers that produce logits: all but a final Softmax, which the loss fuses."""
-    if not isinstance(model, Sequential):
-        raise TypeError(f"model must be a cnnviz Sequential; got {_show(model)}")
-    if model.layers and isinstance(model.layers[-1], Softmax):
-        return Sequential(model.layers[:-1])
-    return model
-
-
-def train(model, images, labels, *, epochs=1, batch_size=32, optimizer="adam", lr=None, seed=0,
-          label_smoothing=0.0, callback=None, progress=False):
-    """Train ``model`` in place by minibatch gradient descent on cross-entropy.
-
-    A final :class:`~cnnviz.layers.Softmax` layer is skipped while training: the loss
-    takes the logits before it and applies a numerically stable log-softmax itself
-    (the gradient is the same; see :class:`~cnnviz.losses.CrossEntropyLoss`).
-
-    Parameters
-    ----------
-    model : Sequential
-        Initialised (see :meth:`~cnnviz.layers.Sequential.initialize`).
-    images : array_like, shape (N, ...)
-    labels : array_like of int, shape (N,)
-    epochs : int
-        Passes over the data, each in a fresh random order.
-    batch_size : int
-    optimizer : {"adam", "sgd"}
-        :class:`Adam`, or :class:`SGD` with momentum 0.9.
-    lr : float, optional
-        Learning rate; 0.003 for Adam and 0.05 for SGD by default.
-    seed : int
-        Seeds the shuffling: the same seed, data and starting weights give the
-        same trained weights.
-    label_smoothing : float
-        Aim at ``(1 - eps) onehot(y) + eps / K`` instead of ``onehot(y)`` (see
-        :class:`~cnnviz.losses.CrossEntropyLoss`); 0 (default) trains on the plain labels.
-    callback : callable, optional
-        Called after every step as ``callback(step, epoch, loss)``; a notebook can
-        use it to draw a live loss curve.
-    progress : bool or text stream
-        Draw a :class:`ProgressBar` per epoch (on ``sys.stderr`` for True).
-
-    Returns
-    -------
-    dict
-        ``"loss"``: the loss of every step; ``"epoch_loss"``: the mean per epoch.
-
-    Examples
-    --------
-    >>> from cnnviz.layers import Dense
-    >>> rng = np.random.default_rng(0)
-    >>> x = rng.standard_normal((64, 2))
-    >>> y = (x[:, 0] > x[:, 1]).astype(int)           # which coordinate is larger
-    >>> net = Sequential([Dense(2, 2), Softmax()]).initialize(seed=0)
-    >>> history = train(net, x, y, epochs=20, batch_size=16, lr=0.05)
-    >>> history["epoch_loss"][-1] < history["epoch_loss"][0] / 4
-    True
-    >>> evaluate(net, x, y)
-    1.0
-    """
-    body = _logit_part(model)
-    images, labels = _check_data(images, labels)
-    epochs = positive_int(epochs, "epochs")
-    batch_size = positive_int(batch_size, "batch_size")
-    one_of(optimizer, "optimizer", OPTIMIZERS)
-    seed = nonnegative_int(seed, "seed")
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be callable, such as a function; got {_show(callback)}")
-    params = model.parameters()
-    if not params or any(
-        getattr(layer, name) is None for layer in model.layers for name in layer.param_shapes()
-    ):
-        raise ValueError("model has no weights yet: call model.initialize(seed) before train")
-    if optimizer == "adam":
-        opt = Adam(params, lr=0.003 if lr is None else lr)
-    else:
-        opt = SGD(params, lr=0.05 if lr is None else lr, momentum=0.9)
-    loss_fn = CrossEntropyLoss(label_smoothing=label_smoothing)
-    rng = np.random.default_rng(seed)
-    n = images.shape[0]
-    steps_per_epoch = -(-n // batch_size)
-    history = {"loss": [], "epoch_loss": []}
-    stream = sys.stderr if progress is True else (progress or None)
-    for epoch in range(epochs):
-        order = rng.permutation(n)
-        bar = ProgressBar(steps_per_epoch, file=stream) if stream else None
-        losses = []
-        for start in range(0, n, batch_size):
-            batch = order[start : start + batch_size]
-            loss = loss_fn.forward(body.forward(images[batch]), labels[batch])
-            body.backward(loss_fn.backward())
-            opt.step(body.grads)
-            losses.append(loss)
-            if callback is not None:
-                callback(len(history["loss"]) + len(losses) - 1, epoch, loss)
-            if bar:
-                bar.update(text=f"epoch {epoch + 1}/{epochs} loss {np.mean(losses[-20:]):.4f}")
-        if bar:
-            bar.close()
-        history["loss"] += losses
-        history["epoch_loss"].append(float(np.mean(losses)))
-    return history
-
-
-def predict(model, images, *, batch_size=256):
-    """The most probable class of every image, in batches.
-
-    Parameters
-    ----------
-    model : Sequential
-    images : array_like, shape (N, ...)
-    batch_size : int
-
-    Returns
-    -------
-    ndarray of int64, shape (N,)
-
-    Examples
-    --------
-    >>> from cnnviz.layers import Dense
-    >>> net = Sequential([Dense(2, 2)]).load_parameters(
-    ...     {"Dense-1.weight": [[1.0, 0.0], [0.0, 1.0]], "Dense-1.bias": [0.0, 0.0]})
-    >>> predict(net, [[3.0, 1.0], [0.0, 2.0]])
-    array([0, 1])
-    """
-    if not isinstance(model, Sequential):
-        raise TypeError(f"model must be a cnnviz Sequential; got {_show(model)}")
-    images = as_array(images, "images")
-    batch_size = positive_int(batch_size, "batch_size")
-    out = [
-        np.argmax(model.forward(images[i : i + batch_size]), axis=-1)
-        for i in range(0, images.shape[0], batch_size)
-    ]
-    return np.concatenate(out).astype(np.int64)
-
-
-def evaluate(model, images, labels, *, batch_size=256):
-    """Accuracy: the fraction of images whose predicted class is the label.
-
-    Examples
-    --------
-    >>> from cnnviz.layers import Dense
-    >>> net = Sequential([Dense(2, 2)]).load_parameters(
-    ...     {"Dense-1.weight": [[1.0, 0.0], [0.0, 1.0]], "Dense-1.bias": [0.0, 0.0]})
-    >>> evaluate(net, [[3.0, 1.0], [0.0, 2.0], [5.0, 4.0], [1.0, 0.0]], [0, 1, 1, 0])
-    0.75
-    """
-    images, labels = _check_data(images, labels)
-    return float(np.mean(predict(model, images, batch_size=batch_size) == labels))
-
-
-def weights_digest(params):
-    """SHA-256 of the weight arrays (names, dtypes, shapes, bytes) in order.
-
-    Two trainings gave the same weights exactly when their digests agree.
-
-    Examples
-    --------
-    >>> zeros = {"w": np.zeros(2, np.float32)}
-    >>> len(weights_digest(zeros))                     # 64 hexadecimal digits
-    64
-    >>> weights_digest(zeros) == weights_digest({"w": np.zeros(2, np.float32)})
-    True
-    >>> weights_digest(zeros) == weights_digest({"w": np.zeros(2, np.float64)})
-    False
-    """
-    h = hashlib.sha256()
-    for name, value in params.items():
-        value = np.ascontiguousarray(value)
-        h.update(f"{name}:{value.dtype.str}:{value.shape};".encode())
-        h.update(value.tobytes())
-    return h.hexdigest()
-
+from ._validate import nonnegative_int, one_of, positive_int
+from .optim import DEFAULT_LR
+from .training import OPTIMIZERS, calibrate_temperature, train, weights_digest
 
 # ------------------------------------------------------------------------------ command
 DEFAULT_OUT = Path("shapes_cnn.npz")
@@ -420,56 +43,16 @@ PACKAGE_WEIGHTS = Path(__file__).parent / "data" / "shapes_cnn.npz"
 LABEL_SMOOTHING = 0.02
 
 
-def calibrate_temperature(model, images, labels):
-    """Fit a temperature on ``images`` and fold it into ``model``'s last Dense layer.
-
-    Finds ``T`` with :func:`cnnviz.calibration.fit_temperature` on the logits of
-    ``images`` (the layers before a final Softmax), then divides the last
-    :class:`~cnnviz.layers.Dense` layer's weight and bias by ``T``, in place. Every
-    logit is divided by ``T``, so every prediction stays the same and only the
-    confidence changes; the architecture is unchanged.
-
-    Returns
-    -------
-    float
-        The temperature folded in.
-
-    Examples
-    --------
-    >>> from cnnviz.layers import Dense
-    >>> rng = np.random.default_rng(0)
-    >>> x = rng.standard_normal((400, 2))
-    >>> y = (x[:, 0] + 0.5 * rng.standard_normal(400) > 0).astype(int)   # noisy labels
-    >>> net = Sequential([Dense(2, 2), Softmax()]).load_parameters(
-    ...     {"Dense-1.weight": [[20.0, 0.0], [-20.0, 0.0]], "Dense-1.bias": [0.0, 0.0]})
-    >>> t = calibrate_temperature(net, x, y)      # far too sure: T > 1 flattens it
-    >>> bool(t > 5), bool(np.isclose(net.layers[0].weight[0, 0], 20.0 / t))
-    (True, True)
-    """
-    from .calibration import fit_temperature
-    from .layers import Dense
-
-    body = _logit_part(model)
-    images, labels = _check_data(images, labels)
-    dense = [layer for layer in body.layers if isinstance(layer, Dense)]
-    if not dense or body.layers[-1] is not dense[-1]:
-        raise ValueError("calibrate_temperature needs a model whose logits come from a final Dense layer")
-    logits = np.concatenate([body.forward(images[i : i + 256]) for i in range(0, images.shape[0], 256)])
-    temperature = fit_temperature(logits, labels)
-    last = dense[-1]
-    last.weight = (last.weight / temperature).astype(last.weight.dtype)
-    last.bias = (last.bias / temperature).astype(last.bias.dtype)
-    return temperature
-
-
 def train_shapes_cnn(*, seed=0, epochs=3, train_size=20000, batch_size=32, held_out_size=1000,
-                     label_smoothing=LABEL_SMOOTHING, calibration_size=1000, progress=False):
+                     optimizer="adam", lr=None, label_smoothing=LABEL_SMOOTHING,
+                     calibration_size=1000, progress=False):
     """Train the shapes CNN from scratch; return the model and a record of the run.
 
     The training images come from ``make_shapes(train_size, seed=seed)``. Training
     aims at label-smoothed targets (``label_smoothing``), then a temperature is fitted
     on ``make_shapes(calibration_size, seed=seed + 2)`` and folded into the last Dense
-    layer (:func:`calibrate_temperature`; ``calibration_size=0`` skips it). The
+    layer (:func:`calibrate_temperature`; ``calibration_size=0`` skips it).
+    ``optimizer`` and ``lr`` are those of :func:`cnnviz.training.train`. The
     held-out images, ``make_shapes(held_out_size, seed=seed + 1)``, are used only to
     judge the result: accuracy and the expected calibration error in 15 bins
     (:func:`cnnviz.calibration.expected_calibration_error`), before and after the
@@ -508,7 +91,9 @@ def train_shapes_cnn(*, seed=0, epochs=3, train_size=20000, batch_size=32, held_
     model = shapes_cnn(pretrained=False).initialize(seed)
     images, labels, _ = make_shapes(train_size, seed=seed, size=INPUT_SHAPE[-1])
     start = time.perf_counter()
+    lr = DEFAULT_LR[one_of(optimizer, "optimizer", OPTIMIZERS)] if lr is None else lr
     history = train(model, images, labels, epochs=epochs, batch_size=batch_size, seed=seed,
+                    optimizer=optimizer, lr=lr,
                     label_smoothing=label_smoothing, progress=progress)
     seconds = time.perf_counter() - start
     test_images, test_labels, _ = make_shapes(held_out_size, seed=seed + 1, size=INPUT_SHAPE[-1])
@@ -553,7 +138,7 @@ def train_shapes_cnn(*, seed=0, epochs=3, train_size=20000, batch_size=32, held_
         "train_data": f"make_shapes({train_size}, seed={seed})",
         "epochs": epochs,
         "batch_size": batch_size,
-        "optimizer": "adam, lr 0.003",
+        "optimizer": f"{optimizer}, lr {lr:g}" + (", momentum 0.9" if optimizer == "sgd" else ""),
         "loss": loss,
         "label_smoothing": label_smoothing,
         "epoch_loss": [round(v, 5) for v in history["epoch_loss"]],
@@ -602,7 +187,7 @@ def save_weights(model, record, out):
     Examples
     --------
     >>> import tempfile
-    >>> from cnnviz.layers import Dense
+    >>> from cnnviz.layers import Dense, Sequential
     >>> net = Sequential([Dense(3, 2)]).initialize(seed=0)
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     weights, meta = save_weights(net, {"seed": 0}, Path(folder) / "tiny.npz")
@@ -692,10 +277,7 @@ def main(argv=None):
     return 0
 
 
-__all__ = [
-    "Adam", "LABEL_SMOOTHING", "OPTIMIZERS", "calibrate_temperature", "ProgressBar", "SGD", "evaluate", "main", "predict", "progress_bar",
-    "save_weights", "train", "train_shapes_cnn", "weights_digest",
-]
+__all__ = ["LABEL_SMOOTHING", "main", "save_weights", "train_shapes_cnn"]
 
 
 if __name__ == "__main__":

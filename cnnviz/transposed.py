@@ -23,9 +23,9 @@ from __future__ import annotations
 import numpy as np
 
 from ._validate import (
-    as_array, check_memory, common_float, int_pair, nonnegative_int, positive_int,
+    as_array, boolean, check_memory, common_float, int_pair, nonnegative_int, positive_int,
 )
-from .convolution import im2col
+from .convolution import _im2col
 from .layers import Layer, _check_shape, _grad_like, _image_batch
 from .shapes import conv_transpose_output_size
 
@@ -213,7 +213,7 @@ def _backward(x, weight, grad_out, settings):
     canvas = np.pad(grad_out, [(0, 0), (0, 0), (ph, ph), (pw, pw)])
     # The output_padding rows/columns receive no stamp: drop them so im2col finds H x W windows.
     canvas = canvas[:, :, : canvas.shape[2] - oph, : canvas.shape[3] - opw]
-    cols = im2col(canvas, (kh, kw), stride=stride, dilation=dilation)
+    cols = _im2col(canvas, (kh, kw), stride, dilation)
     cols = cols.reshape(N, groups, Og * kh * kw, H * W)
     w = weight.reshape(groups, Cg, Og * kh * kw)
     grad_x = np.matmul(w, cols).reshape(N, C, H, W)
@@ -354,9 +354,7 @@ class ConvTranspose2d(Layer):
         for name, count in (("in_channels", self.in_channels), ("out_channels", self.out_channels)):
             if count % self.groups:
                 raise ValueError(f"groups must divide {name} ({count}); got groups {self.groups}")
-        if not isinstance(bias, bool):
-            raise TypeError(f"bias must be True or False; got {bias!r}")
-        self.use_bias = bias
+        self.use_bias = boolean(bias, "bias")
         self.weight = None
         self.bias = None
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import statistics
 import tempfile
@@ -185,3 +186,54 @@ def test_notebook_in_jupyterlab(notebook: Path, browser_context, lab_server, cap
 
 def median_or_none(values):
     return statistics.median(values) if values else None
+
+
+# ------------------------------------------------------------- notebook 10's live parts
+_TRAINING = [nb for nb in NOTEBOOKS if nb.name.startswith("10_")]
+
+
+def _picture_src(cell):
+    """The src of the explorer picture in a cell's output (a data: URL or a blob)."""
+    return cell.locator(".jp-OutputArea img").first.get_attribute("src")
+
+
+@pytest.mark.skipif(not _TRAINING, reason="no notebook 10 in the notebook folder")
+def test_training_panel_and_drawing_pad(browser_context, lab_server):
+    """Notebook 10: Start moves the loss curve, Pause stops it; dragging on the drawing pad
+    changes the probabilities."""
+    notebook = _TRAINING[0]
+    page = browser_context.new_page()
+    page.set_default_timeout(30_000)
+    report = bs.NotebookReport(name=notebook.name)
+    driver = bs.NotebookDriver(page, lab_server, notebook, report)
+    try:
+        driver.open()
+        driver.run_all()
+        assert not driver.check_errors()
+        panel = driver.cells().filter(has=page.locator("button", has_text=re.compile(r"^\s*Start\s*$"))).first
+        panel.scroll_into_view_if_needed()
+        before = _picture_src(panel)
+        panel.locator("button", has_text=re.compile(r"^\s*Start\s*$")).first.click()
+        driver.wait_until(lambda: "" if _picture_src(panel) != before else "the curve has not moved",
+                          "the training picture to change after Start", 20)
+        panel.locator("button", has_text=re.compile(r"^\s*Pause\s*$")).first.click()
+        time.sleep(1.0)                                  # a redraw under way may still land
+        paused = _picture_src(panel)
+        time.sleep(2.0)
+        assert _picture_src(panel) == paused, "the picture still changes after Pause"
+
+        pad = driver.cells().filter(has=page.locator(".cnnviz-drawing-pad")).first
+        pad.scroll_into_view_if_needed()
+        before = _picture_src(pad)
+        box = pad.locator(".cnnviz-drawing-pad canvas").first.bounding_box()
+        x0, y0 = box["x"] + 0.1 * box["width"], box["y"] + 0.5 * box["height"]
+        page.mouse.move(x0, y0)
+        page.mouse.down()
+        for k in range(1, 21):                           # a line across the drawn circle
+            page.mouse.move(x0 + 0.8 * box["width"] * k / 20, y0 + 0.3 * box["height"] * k / 20)
+        page.mouse.up()
+        driver.wait_until(lambda: "" if _picture_src(pad) != before else "no new probabilities",
+                          "the probabilities to change after a stroke", 15)
+    finally:
+        page.close()
+        lab_server.shutdown_kernels_of(notebook)

@@ -10,12 +10,16 @@ import pytest
 from PIL import Image, ImageDraw
 
 from cnnviz.datasets import CLASS_NAMES, draw_shape
-from cnnviz.explorers.forward import (
-    BENCHMARK, MAX_MAPS, demo_samples, filmstrip_figure, forward_explorer, forward_pass,
-    grid_cells, paint, percent, read_picture, uploaded_file,
+from cnnviz.errors import SettingError
+from cnnviz.explorers import catalog
+from cnnviz.explorers.forward import MAX_MAPS, filmstrip_figure, forward_explorer, grid_cells, paint
+from cnnviz.images import ImageError, NotAnImageError, TooManyPixelsError, load_image
+from cnnviz.layers import Conv2d, Dense, Flatten, MaxPool2d, ReLU, Sequential
+from cnnviz.lessons.forward import (
+    NetworkRefusesImage, NoPicture, NoSuchLayer, NotGrey, PictureRefused, demo_samples,
+    forward_pass, percent, read_picture, refusal, uploaded_file,
 )
 from cnnviz.losses import softmax
-from cnnviz.images import load_image
 from cnnviz.pretrained import INPUT_SHAPE, shapes_cnn
 from explorer_support import sweep
 
@@ -99,12 +103,19 @@ def test_bright_pictures_are_inverted_only_when_asked():
 
 def test_impossible_inputs_are_explained():
     """A missing layer, a colour image or a wrong size get plain-language errors."""
-    with pytest.raises(ValueError, match="this network has 9 layers: pick a layer from 1 to 9; got 12"):
+    with pytest.raises(NoSuchLayer, match="this network has 9 layers: pick a layer from 1 to 9; got 12") as e:
         forward_pass(NET, IMAGES[0], layer=12)
-    with pytest.raises(ValueError, match=r"grey image with one channel; got shape \(3, 28, 28\)"):
+    assert (e.value.layer, e.value.layers) == (12, 9)
+    with pytest.raises(NotGrey, match=r"grey image with one channel; got shape \(3, 28, 28\)") as e:
         forward_pass(NET, np.zeros((3, 28, 28)), layer=1)
-    with pytest.raises(ValueError, match="the network cannot take this image: layer 8, Dense"):
+    assert e.value.shape == (3, 28, 28)
+    with pytest.raises(NetworkRefusesImage, match="the network cannot take this image: layer 8, Dense") as e:
         forward_pass(NET, np.zeros((32, 32)), layer=1)
+    assert e.value.shape == (32, 32) and e.value.reason.startswith("layer 8, Dense")
+    for err in (NoSuchLayer, NotGrey, NetworkRefusesImage, NoPicture, PictureRefused):
+        assert issubclass(err, SettingError) and issubclass(err, ValueError)
+    with pytest.raises(ValueError, match=r"class_names must have one name per class score of the network \(4\); got 3"):
+        forward_pass(NET, IMAGES[0], layer=1, class_names=("a", "b", "c"))
 
 
 def test_grid_cells_stay_inside_the_box_without_overlapping():
@@ -209,7 +220,7 @@ def test_every_control_value_gives_a_picture_or_an_explanation():
             assert ex.last_error is None, (name, value)
             assert ex.state is not None or ex.message
     ex.set(source="upload")
-    assert ex.state is None and ex.message.startswith("No picture yet")
+    assert ex.state is None and ex.message.startswith("No picture yet") and ex.last_error is None
 
 
 def test_uploading_a_drawing_switches_to_it_and_inverts_it():
@@ -221,7 +232,7 @@ def test_uploading_a_drawing_switches_to_it_and_inverts_it():
     assert ex.last_error is None and ex.message is None
     assert ex.controls["source"].value == "upload" and ex.controls["sample"].disabled
     assert ex.state.source == "your picture" and ex.state.inverted
-    expected = 1.0 - load_image(content, grayscale=True, size=28)
+    expected = 1.0 - load_image(content, grey=True, size=28)
     np.testing.assert_allclose(ex.state.image, expected, atol=1e-6)
     assert ex.state.prediction == "circle"
     assert "was mostly bright, so it was inverted" in ex.text.value
@@ -301,9 +312,14 @@ def float_tiff_with_nan():
 def test_each_refusal_is_worded_by_its_cause(content, name, message):
     """The learner's sentence follows the type of the refusal: an 8x8 PNG with a chunk bomb
     is not 'too many pixels', an EPS file is named as such, NaN pixels are said to be NaN."""
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(PictureRefused) as caught:
         read_picture(content, name=name)
     assert str(caught.value).startswith(message)
+    # the sentence is chosen by the type of load_image's refusal, itself a SettingError
+    assert isinstance(caught.value.cause, ImageError) and isinstance(caught.value.cause, SettingError)
+    with pytest.raises(type(caught.value.cause)):
+        load_image(content, grey=True, size=28, max_pixels=12_500_000)
+    assert refusal(caught.value.cause, name) == str(caught.value)
     assert "pixels" not in str(caught.value) or "NaN" in message
     ex = explorer()
     ex.upload.value = upload_value(content, name)
@@ -367,18 +383,25 @@ def test_uploaded_file_and_read_picture():
         read_picture(content[:20], name="half.png")
 
 
-def test_benchmark_builds_the_explorer():
-    """BENCHMARK lists notebook 08's explorer, and its factory builds without error."""
-    assert [(nb, title) for nb, title, _ in BENCHMARK] == [("08", "a full forward pass")]
-    ex = BENCHMARK[0][2]()
+def catalogued():
+    [entry] = [e for e in catalog.entries() if e.notebook == "08"]
+    return entry
+
+
+def test_the_catalog_builds_the_notebooks_explorer():
+    """The catalog lists notebook 08's explorer, built from the notebook's inputs."""
+    entry = catalogued()
+    assert entry.title == "a full forward pass"
+    ex = entry.build()
     assert ex.state is not None and ex.last_error is None
+    assert ex.state.source == "sample 3" and ex.state.label == LABELS[3]
+    assert ex.origin["inputs"] == catalog.call_fingerprint(
+        forward_explorer.__wrapped_factory__, (NET, IMAGES, LABELS), {"sample": 3, "filmstrip": (3, 6)})
 
 
 def test_invert_checkbox_always_says_what_it_does():
     """On a sample (already dark) the checkbox changes no pixel, so the caption explains it."""
-    from cnnviz.explorers.forward import _default
-
-    ex = _default()
+    ex = catalogued().build()
     assert "already mostly dark, so it goes in as it is" in ex.text.value
     ex.controls["invert"].value = False
     assert "Inverting is off" in ex.text.value
@@ -462,4 +485,118 @@ def test_stored_picture_is_the_filmstrip_when_asked():
     expected = filmstrip_png(NET, IMAGES, (3, 6), labels=LABELS, class_names=CLASS_NAMES)
     assert stored(strip) == expected
     assert stored(live) != expected
-    assert Image.open(io.BytesIO(expected)).size == (880, round(2 * 3.8 * 80))
+    # drawn at twice the density, shown at its 1x size
+    assert Image.open(io.BytesIO(expected)).size == (2 * 880, 2 * round(2 * 3.8 * 80))
+    metadata = strip._repr_mimebundle_()[1]
+    assert metadata["image/png"] == {"width": 880, "height": round(2 * 3.8 * 80)}
+
+
+# ----------------------------------------------------------- a learner's own network
+def own_network(seed):
+    """A small network of a learner's: no Softmax at the end, a hidden Dense layer, 3 classes."""
+    net = Sequential([Conv2d(1, 3, 5, padding=2), ReLU(), MaxPool2d(4), Flatten(),
+                      Dense(3 * 7 * 7, 10), ReLU(), Dense(10, 3)])
+    net.initialize(seed=seed)
+    return net
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_any_sequential_is_explored(seed):
+    """A learner's network without a final Softmax: every layer is shown, every output is the
+    network's own, and the probabilities are a softmax of its last scores (at any temperature)."""
+    rng = np.random.default_rng(seed)
+    net, names = own_network(seed), ("round", "square", "pointy")
+    images = rng.random((5, 1, 28, 28)).astype(np.float32) * 0.4
+    labels = rng.integers(0, 3, 5)
+    ex = forward_explorer(net, images, labels, class_names=names)
+    expected = net.forward(images[2], return_all=True)
+    for name, control in ex.controls.items():
+        for value in sweep(control):
+            control.value = value
+            assert ex.last_error is None, (name, value)
+            assert ex.state is not None or ex.message.startswith("No picture yet"), (name, value)
+    ex.set(source="sample", sample=2, temperature=1.0)
+    for layer in range(1, len(net) + 1):
+        ex.set(layer=layer)
+        np.testing.assert_array_equal(ex.state.output, expected[layer - 1])
+    np.testing.assert_allclose(ex.state.probabilities, softmax(expected[-1].astype(float)),
+                               rtol=1e-5, atol=1e-7)
+    ex.set(temperature=2.0)
+    np.testing.assert_allclose(ex.state.probabilities, softmax(expected[-1].astype(float) / 2),
+                               rtol=1e-5, atol=1e-7)
+    assert "without a Softmax" in ex.text.value and "Scores: round" in ex.text.value
+    ex.set(layer=5)                                 # the hidden Dense: a strip, not class bars
+    assert ex.artists["strip"].get_visible() and not ex.artists["scores"].get_paths()
+    assert ex.state.note.startswith("Every output number is a weighted sum")
+    ex.set(layer=7)                                 # the class scores: three bars
+    assert len(ex.artists["scores"].get_paths()) == 3
+
+
+def test_a_network_that_cannot_take_the_images_is_explained():
+    """A network built for 32x32 inputs is told, in words, that a 28x28 image does not fit."""
+    net = Sequential([Conv2d(1, 2, 3), Flatten(), Dense(2 * 30 * 30, 4)])
+    net.initialize(seed=0)
+    ex = forward_explorer(net, IMAGES, LABELS)
+    assert ex.state is None and ex.last_error is None
+    assert ex.message.startswith("the network cannot take this image: layer 3, Dense")
+
+
+def test_a_plain_value_error_in_the_state_is_recorded_as_a_bug(monkeypatch):
+    """Only SettingErrors are explained: a ValueError from a broken state function is a bug."""
+    import cnnviz.explorers.forward as module
+
+    def broken(*args, **kwargs):
+        return np.ones(3) + np.ones(4)              # a broadcasting mistake
+
+    monkeypatch.setattr(module, "forward_pass", broken)
+    ex = forward_explorer(NET, IMAGES, LABELS)
+    assert isinstance(ex.last_error, ValueError) and not isinstance(ex.last_error, SettingError)
+
+
+def test_image_errors_are_setting_errors_with_fields():
+    """load_image's refusals are SettingErrors (explained, not bugs) whose numbers are fields."""
+    with pytest.raises(NotAnImageError) as e:
+        load_image(b"not a picture at all")
+    assert isinstance(e.value, SettingError) and isinstance(e.value, ValueError)
+    assert e.value.fields["source"] == e.value.source
+    err = TooManyPixelsError("too many", source="x.png", pixels=90, limit=10)
+    assert (err.pixels, err.limit, err.fields) == (90, 10, {"source": "x.png", "pixels": 90, "limit": 10})
+
+
+def test_the_stored_picture_is_the_live_figure_at_twice_the_density():
+    """Without a filmstrip, the stored PNG is the figure drawn at 2x, with the caption under it."""
+    ex = forward_explorer(NET, IMAGES, LABELS, layer=4)
+    stored = Image.open(io.BytesIO(ex.static_png()))
+    assert stored.size[0] == 2 * 880 and stored.size[1] > 2 * 368
+    assert ex.last_error is None
+
+
+def test_every_kind_of_image_refusal_has_a_sentence_of_its_own():
+    """Each ImageError subclass of cnnviz.images is worded by refusal(), none by the fallback."""
+    import cnnviz.images as images
+
+    kinds = [c for c in vars(images).values()
+             if isinstance(c, type) and issubclass(c, ImageError) and c is not ImageError]
+    assert len(kinds) == 6
+    fields = {"format": "EPS", "pixels": 90, "limit": 10, "count": 2}
+    sentences = set()
+    for kind in kinds:
+        import inspect
+
+        wanted = {k: fields[k] for k in inspect.signature(kind).parameters if k in fields}
+        sentence = refusal(kind("load_image's words", source="x", **wanted), "a.png")
+        assert sentence.startswith("'a.png' ") and "could not be used" not in sentence, kind
+        assert "load_image's words" not in sentence
+        sentences.add(sentence)
+    assert len(sentences) == len(kinds)
+    assert refusal(ImageError("new kind", source="x"), "a.png") == "'a.png' could not be used: new kind"
+
+
+def test_the_filmstrip_refuses_a_network_it_cannot_lay_out():
+    """The stored filmstrip is drawn for the shapes network's nine layers: another is refused, by name."""
+    net = own_network(0)
+    with pytest.raises(ValueError, match=r"filmstrip needs a network laid out as the shapes network \(Conv2d, ReLU"):
+        forward_explorer(net, IMAGES, LABELS, class_names=("a", "b", "c"), filmstrip=(0,))
+    with pytest.raises(ValueError, match=r"got Conv2d, ReLU, MaxPool2d, Flatten, Dense, ReLU, Dense$"):
+        filmstrip_figure(net, IMAGES, (0,), class_names=("a", "b", "c"))
+    assert forward_explorer(net, IMAGES, LABELS, class_names=("a", "b", "c")).last_error is None

@@ -5,18 +5,23 @@ import pytest
 
 import cnnviz
 from cnnviz import filters
-from cnnviz.explorers._base import DIVERGING, GREY
+from cnnviz.explorers.draw import DIVERGING, GREY
 from cnnviz.explorers.gallery import (
-    CELLS, apply_kernel, bilateral_state, bilateral_vs_gaussian, bilateral_weights,
-    border_modes, border_state, custom_kernel, gallery_state, kernel_gallery, median_state,
-    median_vs_blur, sobel_edges, sobel_state, window_for,
+    CELLS, bilateral_vs_gaussian, border_modes, custom_kernel, kernel_gallery, median_vs_blur,
+    sobel_edges,
+)
+from cnnviz.filters import bilateral_weights
+from cnnviz.lessons import gallery as lesson
+from cnnviz.lessons.gallery import (
+    apply_kernel, bilateral_state, border_state, gallery_state, median_state, sobel_state,
+    window_for,
 )
 from cnnviz.images import add_salt_and_pepper, load_sample, step_edge
 from explorer_support import sweep
 from traitlets import TraitError
 
-PHOTO = load_sample(grayscale=True, size=(150, 225))
-EYE = load_sample(grayscale=True)[50:170, 100:280]
+PHOTO = load_sample(grey=True, size=(150, 225))
+EYE = load_sample(grey=True)[50:170, 100:280]
 NOISY_EYE = np.clip(EYE + np.random.default_rng(0).normal(0, 0.05, EYE.shape), 0, 1)
 PROBE = (82, 46)
 SIGNED = {"Vertical edge", "Horizontal edge", "Sobel x", "Sobel y", "Prewitt x", "Prewitt y",
@@ -69,7 +74,7 @@ def test_gallery_dropdown_changes_picture_and_colours():
         pngs.add(ex.png)
         cmap = ex.artists["out"].get_cmap().name
         assert cmap == (DIVERGING if name in SIGNED else GREY), name
-        assert ex.artists["out_bar"].get_cmap().name == cmap
+        assert ex.artists["out_bar"].key[:3] == (cmap, *ex.artists["out"].get_clim())
         if name in SIGNED:
             lo, hi = ex.artists["out"].get_clim()
             assert lo == -hi and hi == pytest.approx(np.percentile(np.abs(ex.state.result), 99.5))
@@ -219,7 +224,7 @@ def test_threshold_slider_moves_line_and_edges():
     before, fraction = ex.png, ex.state.fraction
     ex.controls["threshold"].value = 1.0
     assert ex.state.fraction < fraction and ex.png != before
-    assert list(ex.artists["line"].get_ydata()) == [1.0, 1.0]
+    assert ex.artists["mag_bar"].key == (GREY, 0.0, ex.artists["top"], 1.0)
     assert "1.00" in ex.artists["edge_title"].get_text()
 
 
@@ -333,6 +338,10 @@ def test_bilateral_explains_a_probe_outside():
     """A probe outside the image is refused in words."""
     with pytest.raises(ValueError, match=r"the probe pixel \(500, 0\) lies outside the 120x180 image"):
         bilateral_state(NOISY_EYE, sigma_space=1.0, sigma_range=0.1, probe=(500, 0))
+    ex = bilateral_vs_gaussian(NOISY_EYE, probe=(500, 0))
+    assert ex.state is None and ex.last_error is None
+    assert ex.message == ("The probe pixel (500, 0) lies outside the 120x180 image: "
+                          "pick a pixel inside it.")
 
 
 # ------------------------------------------------------------------------- border modes
@@ -380,3 +389,98 @@ def test_border_piece_needs_real_neighbours():
     """A piece at the photo's edge cannot be compared with the truth: explained in words."""
     with pytest.raises(ValueError, match="needs 3 real pixels around it"):
         border_state(PHOTO, mode="zeros", size=7, row=0, col=0)
+
+
+# ------------------------------------------------------------- drawing and explanations
+def test_threshold_line_sits_at_the_threshold_on_the_colour_bar():
+    """The orange line on the magnitude's bar moves down as the threshold falls, in proportion."""
+    from cnnviz.explorers.draw import HIGHLIGHT, rgb
+
+    ex = sobel_edges(PHOTO)
+    rows = {}
+    for threshold in (0.0, 0.5, 1.0):
+        ex.controls["threshold"].value = threshold
+        picture = ex.artists["mag_bar"].image.get_array()[..., :3]
+        orange = np.flatnonzero(np.all(picture == rgb(HIGHLIGHT), axis=-1).any(axis=1))
+        assert orange.size, threshold
+        rows[threshold] = orange.mean()
+    top = ex.artists["top"]
+    height = ex.artists["mag_bar"].size[1]
+    assert rows[0.0] > rows[0.5] > rows[1.0]
+    # one unit of magnitude spans (height - 13) pixels of the bar, divided by its top value
+    assert rows[0.5] - rows[1.0] == pytest.approx(0.5 * (height - 13) / top, abs=1.5)
+
+
+def test_colour_bars_are_drawn_twice_as_dense_in_the_stored_picture():
+    """The stored picture's colour bars are re-drawn at its density, not stretched."""
+    from cnnviz.explorers.draw import new_figure
+    from cnnviz.explorers.gallery import FIG_KERNEL, plot_kernel_result
+
+    state = gallery_state(PHOTO, name="Sobel x")
+    _, one = plot_kernel_result(state, new_figure(*FIG_KERNEL), None)
+    _, two = plot_kernel_result(state, new_figure(*FIG_KERNEL, dpi=160), None)
+    w1, h1 = one["out_bar"].size
+    w2, h2 = two["out_bar"].size
+    assert abs(w2 - 2 * w1) <= 1 and abs(h2 - 2 * h1) <= 1
+    assert two["out_bar"].image.get_array().shape[:2] == (h2, w2)
+
+
+def test_gaussian_sliders_are_constrained_not_observed():
+    """The sliders' disabled state comes from the declared constraints alone."""
+    ex = kernel_gallery(PHOTO, name="Gaussian blur")
+    assert ex.constrain(ex.values()) == {"size": {"disabled": False}, "sigma": {"disabled": False}}
+    assert ex.constrain({**ex.values(), "name": "Sharpen"})["size"] == {"disabled": True}
+    assert [[c.description for c in row.children] for row in ex.widget.children[:1]] == [
+        ["kernel", "size", "sigma"]]
+
+
+def test_border_explains_a_blur_with_no_real_neighbours():
+    """On a photo with too little room around the piece, a large blur is explained, not a bug."""
+    ex = border_modes(PHOTO[:60, :60])           # the piece at (6, 6): 6 real pixels around it
+    ex.controls["size"].value = 13
+    assert ex.state is not None and ex.message is None
+    ex.controls["size"].value = 15
+    assert ex.state is None and ex.last_error is None
+    assert ex.message.startswith("A 15x15 blur needs 7 real pixels around the 48x48 piece")
+    assert "choose a smaller blur size" in ex.message
+    ex.controls["size"].value = 7
+    assert ex.state is not None and ex.message is None
+
+
+def test_bilateral_explains_a_window_larger_than_the_image():
+    """A space sigma whose window cannot be mirrored into a tiny image is explained in words."""
+    tiny = NOISY_EYE[:5, :5]
+    ex = bilateral_vs_gaussian(tiny)
+    assert ex.state is not None
+    ex.controls["sigma_space"].value = 2.5
+    assert ex.state is None and ex.last_error is None
+    assert ex.message == ("A space σ of 2.5 needs a 11x11 window, too large to mirror into this "
+                          "5x5 image: choose a smaller space σ.")
+
+
+def test_a_bug_in_the_state_is_recorded_not_explained(monkeypatch):
+    """A plain ValueError from the state (a broadcasting bug, say) reaches last_error."""
+    from cnnviz.lessons import gallery as lesson_module
+
+    ex = median_vs_blur(PHOTO)
+
+    def broken(*args, **kwargs):
+        return np.ones(3) + np.ones(4)
+
+    monkeypatch.setattr(lesson_module, "median_filter", broken)
+    ex.controls["size"].value = 5
+    assert isinstance(ex.last_error, ValueError) and "Something went wrong" in ex.message
+
+
+def test_catalog_recipes_are_the_notebook_inputs():
+    """The six catalogued explorers are built from notebook 03's photo and settings."""
+    from cnnviz.explorers import catalog
+
+    entries = {e.title: e for e in catalog.entries() if e.notebook == "03"}
+    assert list(entries) == ["kernel gallery", "custom kernel", "Sobel edges", "median vs blur",
+                             "bilateral vs Gaussian", "border modes"]
+    assert entries["kernel gallery"].origin() == kernel_gallery(PHOTO).origin
+    assert entries["border modes"].origin() == border_modes(PHOTO, row=40, col=62).origin
+    noisy = NOISY_EYE.astype(np.float32)
+    assert entries["bilateral vs Gaussian"].origin() == bilateral_vs_gaussian(
+        noisy, probe=(82, 46)).origin

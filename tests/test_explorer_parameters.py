@@ -6,10 +6,13 @@ import pytest
 import cnnviz
 from cnnviz.checks import CheckError
 from cnnviz.exercises import nb07
+from cnnviz.errors import DoesNotFit
+from cnnviz.explorers import catalog, draw, parameters
 from cnnviz.explorers.parameters import (
-    BENCHMARK, CONV, DENSE, MAX_COUNT, MAX_ROWS, MODELS, layer_counts, locally_connected_params,
-    model_share, model_share_explorer, parameter_calculator,
+    CONV, DENSE, MAX_COUNT, model_share_explorer, parameter_calculator,
 )
+from cnnviz.lessons.parameters import MAX_ROWS, MODELS, layer_counts, model_share, padding_to_fit
+from cnnviz.params import locally_connected_params
 from explorer_support import sweep
 
 
@@ -79,9 +82,14 @@ def test_counts_agree_with_torch():
 
 def test_a_kernel_larger_than_the_padded_image_is_explained():
     """A filter that does not fit gets a sentence saying how much padding would make it fit."""
-    with pytest.raises(ValueError, match=r"A 11x11 filter does not fit on a 4x4 image with padding 1: .* "
-                                         r"or pad by at least 4\."):
+    with pytest.raises(DoesNotFit, match=r"A 11x11 filter does not fit on a 4x4 image with padding 1: .* "
+                                         r"or pad by at least 4\.") as info:
         layer_counts(4, 3, 6, 11, padding=1)
+    # The numbers travel as fields (padding counts both sides, as in cnnviz.shapes).
+    err = info.value
+    assert (err.size, err.kernel_size, err.padding, err.need, err.shortfall) == (4, 11, 2, 4, 5)
+    # The explorer's sentence, worded from the fields, is the state's own sentence.
+    assert parameters.explain(err) == str(err)
     with pytest.raises(ValueError, match="stride must be a positive integer; got 0"):
         layer_counts(32, 3, 6, 5, stride=0)
 
@@ -235,13 +243,41 @@ def test_exercise_not_tried_only_reminds(capsys):
     assert "Not tried yet" in capsys.readouterr().out
 
 
-def test_benchmark_lists_every_explorer():
-    """BENCHMARK builds both explorers of notebook 07 without error."""
-    assert [(nb, title) for nb, title, _ in BENCHMARK] == [
-        ("07", "parameter calculator"), ("07", "where the parameters are")]
-    for _, _, factory in BENCHMARK:
-        ex = factory()
+def test_the_catalog_builds_them_as_notebook_07_does():
+    """Both explorers of notebook 07 are catalogued with the notebook's inputs: the calculator
+    on its defaults, the model share on VGG16."""
+    entries = {e.title: e for e in catalog.entries() if e.notebook == "07"}
+    assert sorted(entries) == ["parameter calculator", "where the parameters are"]
+    assert entries["parameter calculator"].recipe() == ((), {})
+    assert entries["where the parameters are"].recipe() == (("VGG16",), {})
+    for entry in entries.values():
+        ex = entry.build()
         assert ex.last_error is None and ex.state is not None and ex.png
+    assert not hasattr(parameters, "BENCHMARK")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_fit_padding_is_the_least_that_fits(seed):
+    """padding_to_fit gives the least padding per side at which conv_output_size finds a window."""
+    rng = np.random.default_rng(seed)
+    for size, k in rng.integers(1, 16, size=(20, 2)):
+        need = padding_to_fit(int(size), int(k))
+        assert cnnviz.conv_output_size(int(size), int(k), padding=need) >= 1
+        if need:
+            with pytest.raises(DoesNotFit):
+                cnnviz.conv_output_size(int(size), int(k), padding=need - 1)
+            with pytest.raises(DoesNotFit, match=f"pad by at least {need}"):
+                layer_counts(int(size), 1, 1, int(k), padding=need - 1)
+
+
+def test_stored_picture_follows_the_density():
+    """The stored calculator is the live one at twice the pixels: the diagram's axes keep their
+    place as a fraction of the figure."""
+    ex = parameter_calculator()
+    fig = draw.new_figure(*parameters.FIG_CALCULATOR, dpi=2 * draw.DPI)
+    fig, artists = parameters.plot_layer_counts(ex.state, fig, None)
+    live, stored = ex.artists["ax_vol"].get_position(), artists["ax_vol"].get_position()
+    assert np.allclose(live.bounds, stored.bounds, atol=1e-3)
 
 
 def test_alexnet_is_labelled_as_torchvisions_layout():

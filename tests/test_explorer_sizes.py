@@ -1,16 +1,23 @@
 """Notebook 04's explorer (padding, stride, dilation), driven headlessly as a learner would."""
 
+import re
+
 import numpy as np
 import pytest
 
 import cnnviz
-from cnnviz.explorers._base import matrix_rgb
+from cnnviz.errors import DoesNotFit, SettingError
+from cnnviz.explorers import catalog
+from cnnviz.explorers.draw import matrix_rgb
 from cnnviz.explorers.sizes import (
-    _LEGEND, _TAP_INPUT, _TAP_PADDING, _UNREAD_INPUT, _UNREAD_PADDING, _INPUT, _PADDING,
-    COVERAGE_CMAP, _formula_text, grid_rgb, idle_controls, output_size_state, padding_for,
-    size_explorer, window_coverage,
+    _LEGEND, CELL, COVERAGE_CMAP, _formula_text, constrain, explain, grid_rgb, size_explorer,
 )
+from cnnviz.lessons.sizes import NoSuchWindow, idle_controls, output_size_state
+from cnnviz.shapes import UnevenPadding, padding_for, window_coverage
 from explorer_support import sweep
+
+_INPUT, _PADDING, _TAP_INPUT, _TAP_PADDING, _UNREAD_INPUT, _UNREAD_PADDING = (
+    CELL[role] for role in ("input", "padding", "tap", "tap_padding", "unread", "unread_padding"))
 
 
 def coverage_by_loop(n, k, s, p, d):
@@ -72,24 +79,30 @@ def test_named_paddings_with_dilation():
 
 
 def test_same_padding_for_an_even_kernel_is_explained():
-    """An even kernel cannot be padded equally on both sides; the message says what to do."""
-    with pytest.raises(ValueError, match=r"'same' padding for a 4x4 kernel needs 3 extra pixels "
-                       r"per row, an odd number.*PyTorch puts 1 before and 2 after.*odd kernel"):
+    """An even kernel cannot be padded equally on both sides; the sentence says what to do."""
+    with pytest.raises(UnevenPadding, match=r"'same' padding for a 4x4 kernel needs 3 extra "
+                       r"pixels per row, an odd number.*PyTorch puts 1 before and 2 after") as info:
         output_size_state(8, 4, padding="same")
+    assert (info.value.before, info.value.after) == (1, 2)
+    assert re.search(r"'same' padding for a 4x4 kernel needs 3 extra pixels per row, an odd "
+                     r"number.*PyTorch puts 1 before and 2 after.*odd kernel", explain(info.value))
     # With dilation 2 the total 2*(4-1) = 6 splits evenly.
     assert output_size_state(8, 4, padding="same", dilation=2).out == 8
 
 
 @pytest.mark.parametrize("n,k,p,d", [(5, 7, 0, 1), (2, 3, 0, 1), (5, 3, 0, 3), (1, 4, 1, 1)])
 def test_no_window_fits_is_explained(n, k, p, d):
-    """When the kernel is wider than the padded input, the message says so and how to fix it."""
-    with pytest.raises(ValueError, match="No window fits") as info:
+    """When the kernel is wider than the padded input, the sentence says so and how to fix it."""
+    with pytest.raises(DoesNotFit) as info:
         output_size_state(n, k, padding=p, dilation=d)
     span = d * (k - 1) + 1
+    assert (info.value.size, info.value.padding, info.value.span) == (n, 2 * p, span)
     needed = -(-(span - n) // 2)
-    assert f"Use padding >= {needed}" in str(info.value)
+    sentence = explain(info.value)
+    assert sentence.startswith("No window fits") and f"Use padding >= {needed}" in sentence
+    assert f"is only {n} + 2*{p} = {n + 2 * p} wide" in sentence
     assert output_size_state(n, k, padding=needed, dilation=d).out >= 1
-    with pytest.raises(ValueError, match="No window fits"):
+    with pytest.raises(DoesNotFit):
         output_size_state(n, k, padding=needed - 1, dilation=d)
 
 
@@ -107,14 +120,18 @@ def test_no_fit_agrees_with_library_everywhere():
                     if fits:
                         assert output_size_state(n, k, padding=p, dilation=d).out >= 1
                     else:
-                        with pytest.raises(ValueError, match="No window fits"):
+                        with pytest.raises(DoesNotFit):
                             output_size_state(n, k, padding=p, dilation=d)
 
 
 def test_window_index_out_of_range_is_explained():
     """Asking for window 25 of a 5x5 output names the largest valid index."""
-    with pytest.raises(ValueError, match=r"window must be at most 24 \(a 5x5 output has 25 windows\)"):
+    with pytest.raises(NoSuchWindow, match=r"window must be at most 24 \(a 5x5 output has 25 windows\)") as info:
         output_size_state(7, 3, window=25)
+    assert isinstance(info.value, SettingError)
+    assert (info.value.window, info.value.out, info.value.windows) == (25, 5, 25)
+    assert "numbered 0 to 24" in explain(info.value)
+    assert output_size_state(7, 3, window=24).window_cell == (4, 4)
 
 
 def test_starts_and_taps_of_a_window():
@@ -209,15 +226,20 @@ def test_each_change_redraws_once():
 
 
 def test_padding_dropdown_drives_the_slider():
-    """valid / same / full set the padding slider; moving the slider switches to custom."""
+    """valid / same / full set the padding slider and lock it; custom frees it at the same value."""
     ex = size_explorer(7, 3)
     for mode, p, out in [("same", 1, 7), ("full", 2, 9), ("valid", 0, 5)]:
         ex.controls["mode"].value = mode
-        assert ex.controls["padding"].value == p
+        assert ex.controls["padding"].value == p and ex.controls["padding"].disabled
         assert (ex.state.padding, ex.state.out, ex.state.padding_mode) == (p, out, mode)
+    ex.controls["padding"].value = 3             # a locked slider follows its mode
+    assert ex.controls["padding"].value == 0 and ex.state.padding == 0
+    ex.controls["mode"].value = "full"
+    ex.controls["mode"].value = "custom"
+    assert not ex.controls["padding"].disabled and ex.state.padding == 2
     ex.controls["padding"].value = 3
     assert ex.controls["mode"].value == "custom"
-    assert (ex.state.padding, ex.state.out) == (3, 11)
+    assert (ex.state.padding, ex.state.out, ex.state.padding_mode) == (3, 11, "custom")
 
 
 def test_kernel_change_keeps_named_padding():
@@ -242,7 +264,7 @@ def test_window_slider_follows_the_output_size():
 
 def test_no_fit_shows_an_explanation_then_recovers():
     """A 7x7 kernel on a 5x5 input shows why on the figure; padding 1 brings the picture back."""
-    ex = size_explorer(5, 3)
+    ex = size_explorer(5, 3, padding=0)
     picture = ex.png
     ex.controls["kernel_size"].value = 7
     assert ex.state is None and ex.last_error is None
@@ -309,3 +331,105 @@ def test_idle_controls_say_why_on_the_figure():
     for s in (1, 2, 3, 4):                                   # and it is true: nothing changes
         assert output_size_state(5, 7, padding=1, stride=s).out == 1
     assert np.array_equal(grid_rgb(output_size_state(6, 1, dilation=1)), grid_rgb(state))
+
+
+# ------------------------------------------------------------------- linked controls, catalog
+def reference_limits(values):
+    """What the controls should allow, worked out from the state function itself."""
+    mode, custom = values["mode"], values["mode"] == "custom"
+    try:
+        named = padding_for(mode, values["kernel_size"], dilation=values["dilation"])
+    except (UnevenPadding, ValueError):
+        named = None
+    padding = values["padding"] if custom else named
+    try:
+        state = output_size_state(values["size"], values["kernel_size"], stride=values["stride"],
+                                  padding=padding, dilation=values["dilation"])
+        windows = state.out ** 2
+    except (SettingError, TypeError):
+        windows = 1
+    return named, windows - 1
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_constrain_agrees_with_the_state(seed):
+    """constrain's padding and window limits are those of padding_for and output_size_state."""
+    rng = np.random.default_rng(seed)
+    for _ in range(60):
+        values = dict(size=int(rng.integers(1, 13)), kernel_size=int(rng.integers(1, 8)),
+                      stride=int(rng.integers(1, 5)), dilation=int(rng.integers(1, 3)),
+                      mode=str(rng.choice(["valid", "same", "full", "custom"])),
+                      padding=int(rng.integers(0, 13)), window=int(rng.integers(0, 50)))
+        limits = constrain(dict(values))
+        named, window_max = reference_limits(values)
+        assert limits["window"] == {"max": window_max}, values
+        pad = limits["padding"]
+        assert pad["disabled"] == (values["mode"] != "custom")
+        assert pad.get("value") == named
+        assert pad["max"] >= max(6, values["dilation"] * (values["kernel_size"] - 1))
+        if values["mode"] == "custom":
+            assert pad["max"] >= values["padding"]      # a custom padding is never clipped
+
+
+def test_constrain_with_nothing_selected():
+    """A dropdown left empty locks the padding and leaves one window; the explorer explains the rest."""
+    limits = constrain(dict(size=7, kernel_size=3, stride=1, dilation=1, mode=None, padding=2,
+                            window=0))
+    assert limits == {"padding": {"max": 6, "disabled": True}, "window": {"max": 0}}
+
+
+def test_a_bug_in_the_state_is_recorded_not_explained(monkeypatch):
+    """A broadcasting mistake in the state function reaches last_error, so the sweeps fail on it."""
+    import cnnviz.explorers.sizes as sizes
+
+    real = sizes.output_size_state
+
+    def buggy(size, kernel_size, **kwargs):
+        state = real(size, kernel_size, **kwargs)
+        if kwargs.get("stride", 1) > 1:
+            state.padded_coverage = state.padded_coverage + np.ones(state.padded + 1)
+        return state
+
+    monkeypatch.setattr(sizes, "output_size_state", buggy)
+    ex = size_explorer(7, 3)
+    assert ex.last_error is None
+    for value in sweep(ex.controls["stride"]):
+        ex.controls["stride"].value = value
+    assert isinstance(ex.last_error, ValueError) and not isinstance(ex.last_error, SettingError)
+    assert "broadcast" in str(ex.last_error) and ex.message.startswith("Something went wrong")
+
+
+NOTEBOOK_04_CALLS = [((7, 3), {}), ((8, 3), {"stride": 2}), ((6, 3), {"padding": "same"}),
+                     ((7, 3), {"dilation": 2}), ((5, 7), {"padding": 0})]
+
+
+def test_the_catalog_builds_them_as_notebook_04_does():
+    """Every explorer of notebook 04 is in the catalog with its inputs (the last one opens
+    on its explanation, marked so)."""
+    origins = [e.origin() for e in catalog.entries() if e.notebook == "04"]
+    assert origins == [size_explorer(*args, **kwargs).origin for args, kwargs in NOTEBOOK_04_CALLS]
+    assert size_explorer(7, 3, padding=0).origin not in origins   # custom 0 is another input
+    assert [e.opens_on_explanation for e in catalog.entries() if e.notebook == "04"] == \
+        [False, False, False, False, True]
+
+
+def test_layout_is_two_rows():
+    """Sizes and steps on the first row, padding and window on the second."""
+    ex = size_explorer(7, 3)
+    rows = ex.widget.children[:2]
+    assert [[c.description for c in row.children] for row in rows] == [
+        ["input n", "kernel k", "stride s", "dilation d"], ["padding", "p", "window"]]
+
+
+def test_stored_picture_draws_the_legend_at_its_density():
+    """At twice the dpi the legend's squares cover four times the pixels, as everything else does."""
+    from cnnviz.explorers.draw import DPI, new_figure
+    from cnnviz.explorers.sizes import FIGURE, plot_output_size
+
+    state = output_size_state(7, 3)
+    areas = []
+    for dpi in (DPI, 2 * DPI):
+        _, artists = plot_output_size(state, new_figure(*FIGURE, dpi=dpi))
+        words = artists["words"].rgba            # the heading, titles, legend and formula
+        areas.append(np.all(words[..., :3] == _TAP_INPUT, axis=-1).sum())
+    assert areas[0] > 50 and 3.5 < areas[1] / areas[0] < 4.5

@@ -7,12 +7,16 @@ import pytest
 
 from cnnviz import convolve2d, correlate2d
 from cnnviz.checks import CheckError
+from cnnviz.errors import DoesNotFit, SettingError
 from cnnviz.exercises import nb02
-from cnnviz.explorers.stepper import (
-    EXAMPLES, FIVE_BY_FIVE, WORKED_INPUT, WORKED_KERNEL, convolution_step, convolution_stepper,
-    flip_comparison, flip_explorer, written_sum,
-)
+from cnnviz.explorers import catalog, draw
+from cnnviz.explorers.stepper import convolution_stepper, flip_explorer
 from cnnviz.filters import BOX_BLUR, EMBOSS, SHIFT, SOBEL_X, VERTICAL_EDGE
+from cnnviz.lessons import stepper as lesson
+from cnnviz.lessons.stepper import (
+    EXAMPLES, FIVE_BY_FIVE, WORKED_INPUT, WORKED_KERNEL, NoSuchStep, convolution_step,
+    flip_comparison, step_count, written_sum,
+)
 from explorer_support import sweep
 
 NAMES = list(EXAMPLES)
@@ -95,18 +99,86 @@ def test_products_hold_no_negative_zero(name, flip):
 
 
 def test_kernel_larger_than_input_is_explained():
-    """A kernel that fits nowhere raises a ValueError saying how large it may be."""
-    with pytest.raises(ValueError,
-                       match=r"A 4x4 kernel does not fit inside a 3x3 input.*at most 3x3"):
+    """A kernel that fits nowhere raises DoesNotFit saying how large it may be, with both shapes."""
+    with pytest.raises(DoesNotFit,
+                       match=r"A 4x4 kernel does not fit inside a 3x3 input.*at most 3x3") as info:
         convolution_step(WORKED_INPUT, np.ones((4, 4)), step=1)
+    err = info.value
+    assert (err.image_shape, err.kernel_shape) == ((3, 3), (4, 4))
+    assert (err.axis, err.size, err.kernel_size, err.padding, err.shortfall) == ("rows", 3, 4, 0, 1)
+
+
+def test_kernel_too_wide_names_the_columns():
+    """Only the columns too short: the error names that axis and its numbers."""
+    with pytest.raises(DoesNotFit, match="A 2x5 kernel does not fit inside a 3x4 input") as info:
+        convolution_step(np.ones((3, 4)), np.ones((2, 5)), step=1)
+    assert (info.value.axis, info.value.size, info.value.kernel_size) == ("columns", 4, 5)
 
 
 def test_missing_step_is_explained():
-    """A step past the last position names the valid range."""
-    with pytest.raises(ValueError, match=r"There is no step 5: .* so the steps go from 1 to 4"):
+    """A step past the last position names the valid range; step 0 is a plain bad argument."""
+    with pytest.raises(NoSuchStep,
+                       match=r"There is no step 5: .* so the steps go from 1 to 4") as info:
         convolution_step(WORKED_INPUT, WORKED_KERNEL, step=5)
-    with pytest.raises(ValueError, match="step must be a positive integer; got 0"):
+    assert (info.value.step, info.value.n_steps, info.value.output_shape) == (5, 4, (2, 2))
+    assert isinstance(info.value, SettingError)
+    with pytest.raises(ValueError, match="step must be a positive integer; got 0") as info:
         convolution_step(WORKED_INPUT, WORKED_KERNEL, step=0)
+    assert not isinstance(info.value, SettingError)
+
+
+def _loop_step(image, kernel, step, flip):
+    """One step by hand: the output cell of step ``step`` as a double loop over the kernel."""
+    kernel = np.asarray(kernel, float)
+    if flip:
+        kernel = np.array([[kernel[kernel.shape[0] - 1 - u, kernel.shape[1] - 1 - v]
+                            for v in range(kernel.shape[1])] for u in range(kernel.shape[0])])
+    ow = image.shape[1] - kernel.shape[1] + 1
+    row, col = (step - 1) // ow, (step - 1) % ow
+    total = 0.0
+    for u in range(kernel.shape[0]):
+        for v in range(kernel.shape[1]):
+            total += image[row + u, col + v] * kernel[u, v]
+    return row, col, total
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_steps_agree_with_loops_and_scipy(seed):
+    """Random shapes and steps: the window's sum is the loop's and SciPy's value at that cell."""
+    signal = pytest.importorskip("scipy.signal", reason="SciPy is the independent reference")
+    rng = np.random.default_rng(seed)
+    H, W = rng.integers(1, 8, size=2)
+    kh, kw = rng.integers(1, H + 1), rng.integers(1, W + 1)
+    image, kernel = rng.normal(size=(H, W)), rng.normal(size=(kh, kw))
+    n = step_count(image.shape, kernel.shape)
+    assert n == (H - kh + 1) * (W - kw + 1)
+    for flip in (False, True):
+        reference = (signal.convolve2d(image, kernel, mode="valid") if flip else
+                     signal.correlate2d(image, kernel, mode="valid"))
+        assert n == reference.size
+        for step in rng.integers(1, n + 1, size=4):
+            state = convolution_step(image, kernel, step=int(step), flip=flip)
+            row, col, total = _loop_step(image, kernel, int(step), flip)
+            assert (state.row, state.col) == (row, col)
+            np.testing.assert_allclose(state.total, total, atol=1e-12)
+            np.testing.assert_allclose(state.total, reference[row, col], atol=1e-12)
+            np.testing.assert_allclose(state.output, reference, atol=1e-12)
+            np.testing.assert_array_equal(state.window, image[row:row + kh, col:col + kw])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_step_count_is_the_size_of_the_output(seed):
+    """step_count agrees with correlate2d's output size, and is 0 where correlate2d refuses."""
+    rng = np.random.default_rng(seed)
+    for _ in range(10):
+        image_shape, kernel_shape = (tuple(rng.integers(1, 7, size=2)) for _ in range(2))
+        if all(k <= n for n, k in zip(image_shape, kernel_shape)):
+            out = correlate2d(np.ones(image_shape), np.ones(kernel_shape))
+            assert step_count(image_shape, kernel_shape) == out.size
+        else:
+            assert step_count(image_shape, kernel_shape) == 0
+            with pytest.raises(ValueError):
+                correlate2d(np.ones(image_shape), np.ones(kernel_shape))
 
 
 # ------------------------------------------------------------------------ the stepper
@@ -183,7 +255,10 @@ def test_stepper_shows_an_impossible_custom_example_in_words():
     ex = convolution_stepper({"too big": (np.ones((2, 2)), np.ones((3, 3))),
                               "fine": (WORKED_INPUT, WORKED_KERNEL)})
     assert ex.state is None and ex.last_error is None
-    assert "does not fit inside a 2x2 input" in ex.message
+    assert ex.message == ("A 3x3 kernel does not fit inside a 2x2 input, so there is no position "
+                          "to put it. Without padding the kernel can be at most 2x2: pick "
+                          "another example.")
+    assert ex.controls["step"].max == 1 and ex.play.max == 1
     assert not ex.artists  # nothing was ever drawn
     panels = ("image", "kernel", "products", "output")
     for _ in range(2):  # good, impossible, good again: the picture hides and comes back
@@ -225,10 +300,94 @@ def test_flip_explorer_dropdown_changes_picture():
 
 
 def test_flip_explorer_explains_a_kernel_too_big():
-    """A kernel larger than the input is explained on the figure."""
+    """A kernel larger than the input is explained on the figure, from the error's fields."""
     ex = flip_explorer(np.ones((2, 2)), {"Box blur": BOX_BLUR})
     assert ex.state is None and ex.last_error is None
-    assert "larger than the 2x2 input" in ex.message
+    assert ex.message == ("The Box blur kernel is 3x3, larger than the 2x2 input, so it fits "
+                          "nowhere. Try a larger input or a smaller kernel.")
+
+
+def test_flip_comparison_too_big_carries_its_fields():
+    """The state function's DoesNotFit names the kernel and both shapes."""
+    with pytest.raises(DoesNotFit,
+                       match="The Sobel kernel is 3x3, larger than the 2x4 input") as info:
+        flip_comparison(np.ones((2, 4)), SOBEL_X, name="Sobel")
+    err = info.value
+    assert (err.name, err.image_shape, err.kernel_shape) == ("Sobel", (2, 4), (3, 3))
+    assert err.axis == "rows"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_flip_comparison_against_scipy(seed):
+    """Both outputs equal SciPy's (valid mode); the relation follows the kernel's symmetry."""
+    signal = pytest.importorskip("scipy.signal", reason="SciPy is the independent reference")
+    rng = np.random.default_rng(seed)
+    image = rng.normal(size=tuple(rng.integers(3, 8, size=2)))
+    base = rng.normal(size=(3, 3))
+    turned = base[::-1, ::-1]
+    for kernel, relation in ((base + turned, "same"), (base - turned, "negated"),
+                             (base, "different")):
+        state = flip_comparison(image, kernel)
+        assert state.relation == relation and state.verdict == lesson.VERDICTS[relation]
+        np.testing.assert_allclose(state.correlated, signal.correlate2d(image, kernel, "valid"))
+        np.testing.assert_allclose(state.convolved, signal.convolve2d(image, kernel, "valid"))
+        np.testing.assert_array_equal(state.flipped, np.rot90(kernel, 2))
+
+
+def test_malformed_examples_are_refused_when_built():
+    """A custom example that is not two 2-D arrays is refused by the factory, naming it."""
+    with pytest.raises(ValueError, match=r"the image of example 'flat' must be 2-D; got 1-D"):
+        convolution_stepper({"flat": (np.ones(4), np.ones((2, 2)))})
+    with pytest.raises(ValueError, match=r"kernel 'cube' must be 2-D; got 3-D"):
+        flip_explorer(np.ones((4, 4)), {"cube": np.ones((2, 2, 2))})
+
+
+def test_a_bug_in_the_state_is_recorded_not_explained(monkeypatch):
+    """A broadcasting mistake inside the step reaches last_error, so the sweeps fail on it."""
+    ex = convolution_stepper()
+
+    def broken(image, kernel, *, step, flip=False):   # the window taken one row too short
+        return np.asarray(image)[:1, :3] * np.asarray(kernel)
+
+    monkeypatch.setattr("cnnviz.explorers.stepper.convolution_step", broken)
+    ex.controls["step"].value = 2
+    assert isinstance(ex.last_error, ValueError) and "broadcast" in str(ex.last_error)
+    assert not isinstance(ex.last_error, SettingError)
+    assert ex.message.startswith("Something went wrong")
+
+
+def test_catalog_builds_them_as_notebook_02_does():
+    """The catalog's recipes give the notebook's explorers: the stepper on its examples, the flip
+    explorer on the corner image with the vertical edge kernel."""
+    entries = {e.title: e for e in catalog.entries() if e.notebook == "02"}
+    assert sorted(entries) == ["convolution stepper", "cross-correlation vs convolution"]
+    flip = entries["cross-correlation vs convolution"].build()
+    assert np.array_equal(flip.state.image, CORNER) and flip.state.name == "Vertical edge"
+    direct = flip_explorer(CORNER, kernel="Vertical edge")
+    assert direct.origin == flip.origin == entries["cross-correlation vs convolution"].origin()
+    stepper = entries["convolution stepper"].build()
+    assert stepper.origin == convolution_stepper().origin
+    assert stepper.controls["example"].options == tuple(EXAMPLES)
+
+
+@pytest.mark.parametrize("title", ["convolution stepper", "cross-correlation vs convolution"])
+def test_stored_picture_is_the_live_one_at_twice_the_density(title):
+    """The stored figure, shrunk back to 1x, looks like the live figure (same layout)."""
+    import io
+
+    from PIL import Image
+
+    entry = next(e for e in catalog.entries() if e.notebook == "02" and e.title == title)
+    ex = entry.build()
+    live = np.asarray(Image.open(io.BytesIO(ex.png)).convert("L"), float)
+    stored = Image.open(io.BytesIO(ex.static_png())).convert("L")
+    assert stored.width == 2 * live.shape[1]
+    figure = stored.crop((0, 0, stored.width, 2 * live.shape[0]))
+    small = np.asarray(figure.resize(live.shape[::-1], Image.BOX), float)
+    # Same places drawn (only the edges of letters and lines differ), much the same greys:
+    # cells one pixel larger at 2x already break the first bound.
+    assert ((live < 250) != (small < 250)).mean() < 0.03
+    assert np.mean(np.abs(small - live)) < 10
 
 
 # -------------------------------------------------------------------------- exercises

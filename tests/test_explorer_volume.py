@@ -4,10 +4,13 @@ import numpy as np
 import pytest
 
 import cnnviz
-from cnnviz.explorers.volume import (
-    COLOUR_FILTERS, filter_stack, filter_stack_explorer, partial_sums, partial_sums_explorer,
-)
+from cnnviz.errors import SettingError
+from cnnviz.explorers import catalog, draw, volume
+from cnnviz.explorers.volume import filter_stack_explorer, partial_sums_explorer
 from cnnviz.images import load_sample
+from cnnviz.lessons.volume import (
+    COLOUR_FILTERS, PixelOffMap, TooManyFilters, filter_stack, partial_sums,
+)
 from explorer_support import sweep
 
 RGB = load_sample(size=(96, 144))
@@ -51,10 +54,16 @@ def test_blue_only_has_zero_red_and_green_parts():
 
 
 def test_partial_sums_pixel_off_the_map_is_explained():
-    """A pixel outside the output map raises a ValueError naming the map's size."""
-    with pytest.raises(ValueError, match=r"the output map is 94x142, so the pixel must have "
-                                         r"row <= 93 and column <= 141; got row 94, column 0"):
+    """A pixel outside the output map raises a SettingError naming the map's size, with its
+    numbers as fields."""
+    with pytest.raises(PixelOffMap, match=r"the output map is 94x142, so the pixel must have "
+                                          r"row <= 93 and column <= 141; got row 94, column 0"
+                       ) as info:
         partial_sums(RGB, name="redness", row=94, col=0)
+    assert isinstance(info.value, SettingError)
+    assert info.value.fields == dict(row=94, col=0, rows=94, cols=142)
+    with pytest.raises(PixelOffMap, match="got row 0, column 142"):
+        partial_sums(RGB, name="redness", row=0, col=142)
     with pytest.raises(ValueError, match="name must be one of 'redness'"):
         partial_sums(RGB, name="purple")
 
@@ -91,19 +100,42 @@ def test_bias_slider_shifts_the_output_only():
     assert ex.png != before
 
 
+def _figure(ex):
+    return draw.figure_rgb(ex.fig)
+
+
 def test_pixel_sliders_move_marker_and_window():
-    """The row and column sliders move the circles on the maps and the window on the planes."""
+    """The row and column sliders move the rings on the maps and the window on the planes."""
     ex = partial_sums_explorer(RGB)
     before = ex.png
     ex.set(row=5, col=7)
     assert (ex.state.row, ex.state.col) == (5, 7)
-    xs, ys = ex.artists["marker"].get_data()
-    assert len(set(ys)) == 1 and np.diff(xs).tolist() == [144 + 29] * 3
-    assert xs[0] == 7 + 1                                  # one pixel in: the window's centre
-    window = ex.artists["windows"][0]
-    assert (window.get_x(), window.get_width()) == (7 - 0.5, 3)
+    marks = ex.artists["marks"]
+    # One ring per map, on one line, the maps one photo width plus a gap (29 pixels) apart.
+    (x0, y0), *_ = rings = marks["rings"]
+    layout, size = volume._PartialSumsLayout(96, 144), ex.artists["picture"].size
+    assert layout.gap == 29
+    width = int(layout.width * min(size[0] / layout.width, size[1] / layout.height))
+    zoom, margin = width / layout.width, (size[0] - width) // 2     # the layout is centred
+    assert len({y for _, y in rings}) == 1
+    assert np.diff([x for x, _ in rings]) == pytest.approx([(144 + 29) * zoom] * 3, abs=1)
+    # Each window is 3 photo pixels square, its top-left at (row, col) of its plane, and the
+    # ring sits one pixel in from it: at the window's centre.
+    windows = marks["windows"]
+    for (left, top, right, bottom), (x, y) in zip(windows, rings):
+        assert right - left == pytest.approx(3 * zoom, abs=1)
+        assert bottom - top == pytest.approx(3 * zoom, abs=1)
+        assert x == pytest.approx((left + right) / 2, abs=1)
+    assert windows[0][0] == pytest.approx(margin + 7 * zoom, abs=1)
+    # The outline and the ring are drawn in black on the figure.
+    picture = _figure(ex)
+    left, top, _, _ = windows[0]
+    assert picture[top, left + 2].tolist() == list(volume.MARK)
+    assert picture[y0, x0 - round(6 * draw.scale(ex.fig))].tolist() == list(volume.MARK)
+    ex.set(row=6)
+    assert ex.artists["marks"]["rings"][0][1] > y0
     assert ex.png != before
-    assert "row 5, column 7" in ex.text.value
+    assert "row 6, column 7" in ex.text.value
 
 
 def test_partial_sums_sweeps_every_control_without_error():
@@ -135,11 +167,14 @@ def test_filter_stack_is_one_conv_layer(k):
 
 
 def test_filter_stack_rejects_impossible_counts():
-    """Zero filters, or more than the bank holds, get a plain-language error."""
+    """Zero filters, or more than the bank holds, get a plain-language error; the second is a
+    SettingError carrying the numbers."""
     with pytest.raises(ValueError, match="filters must be a positive integer; got 0"):
         filter_stack(RGB, filters=0)
-    with pytest.raises(ValueError, match="there are 8 filters to choose from; got filters=9"):
+    with pytest.raises(TooManyFilters, match="there are 8 filters to choose from; got filters=9"
+                       ) as info:
         filter_stack(RGB, filters=9)
+    assert info.value.fields == dict(filters=9, available=8)
 
 
 def test_filter_slider_grows_the_volume():
@@ -158,9 +193,9 @@ def test_filter_slider_grows_the_volume():
 def test_unused_slots_stay_blank():
     """With K = 1 only the first slot shows a map; the other slots are white, even after K = 8."""
     ex = filter_stack_explorer(RGB, filters=1)
-    one = np.asarray(ex.artists["canvas"].image.get_array())
+    one = np.asarray(ex.artists["picture"].image.get_array())
     ex.controls["filters"].value = 8
-    eight = np.asarray(ex.artists["canvas"].image.get_array())
+    eight = np.asarray(ex.artists["picture"].image.get_array())
     changed = np.any(one != eight, axis=-1)
     # The extra seven maps (and their titles) fill in; where K = 1 showed the map, nothing moves.
     assert changed.mean() > 0.3
@@ -168,7 +203,7 @@ def test_unused_slots_stay_blank():
     assert white[changed].mean() > 0.9
     # Back to K = 1: the seven maps are cleared again, not left over from before.
     ex.controls["filters"].value = 1
-    assert np.array_equal(ex.artists["canvas"].image.get_array(), one)
+    assert np.array_equal(ex.artists["picture"].image.get_array(), one)
 
 
 def test_filter_stack_sweeps_without_error():
@@ -186,3 +221,66 @@ def test_colour_filters_are_read_only_and_3x3x3():
         assert weight.shape == (3, 3, 3), name
         with pytest.raises(ValueError, match="read-only"):
             weight[0, 0, 0] = 1.0
+
+
+def test_lesson_errors_keep_their_fields_through_pickling():
+    """The explained errors survive a trip through pickle (multiprocessing, pytest-xdist)."""
+    import pickle
+
+    for err in (PixelOffMap(row=3, col=4, rows=2, cols=2), TooManyFilters(filters=9, available=8)):
+        again = pickle.loads(pickle.dumps(err))
+        assert type(again) is type(err) and again.fields == err.fields and str(again) == str(err)
+
+
+def test_partial_sums_match_a_loop_over_channels_and_windows():
+    """Each partial value is the plain sum of 9 products of one plane's window with one slice."""
+    rng = np.random.default_rng(5)
+    for _ in range(3):
+        h, w = rng.integers(3, 8, size=2)
+        rgb = rng.random((3, h, w))
+        name = rng.choice(list(COLOUR_FILTERS))
+        bias = float(rng.normal())
+        state = partial_sums(rgb, name=name, bias=bias)
+        weight = COLOUR_FILTERS[name]
+        for c in range(3):
+            for i in range(h - 2):
+                for j in range(w - 2):
+                    expected = sum(rgb[c, i + a, j + b] * weight[c, a, b]
+                                   for a in range(3) for b in range(3))
+                    assert state.partials[c, i, j] == pytest.approx(expected, abs=1e-12)
+        np.testing.assert_allclose(state.output, state.partials.sum(axis=0) + bias, atol=1e-12)
+
+
+def test_filter_stack_agrees_with_torch():
+    """The stack of K filters is what torch's conv2d gives with the same weights."""
+    torch = pytest.importorskip("torch", reason="PyTorch is an optional reference")
+    state = filter_stack(RGB, filters=8)
+    as_tensor = lambda a: torch.from_numpy(np.asarray(a, dtype=np.float64).copy())  # noqa: E731
+    expected = torch.nn.functional.conv2d(as_tensor(RGB[None]), as_tensor(state.weight),
+                                          as_tensor(state.bias))[0].numpy()
+    np.testing.assert_allclose(state.output, expected, atol=1e-6)
+
+
+def test_the_catalog_builds_them_as_notebook_05_does():
+    """Both explorers of notebook 05 are catalogued, on the notebook's 96 x 144 photo."""
+    entries = {e.title: e for e in catalog.entries() if e.notebook == "05"}
+    assert sorted(entries) == ["filters stacking into a volume", "partial sums of one filter"]
+    for entry in entries.values():
+        args, kwargs = entry.recipe()
+        assert kwargs == {} and args[0].shape == (3, 96, 144)
+        np.testing.assert_array_equal(args[0], RGB)
+        ex = entry.build()
+        assert ex.last_error is None and ex.state is not None and ex.png
+    assert not hasattr(volume, "BENCHMARK")
+
+
+def test_stored_picture_is_the_live_one_at_twice_the_density():
+    """The stored picture has twice the pixels of the live figure, and the same layout: the
+    ring of the marked pixel lands at twice its live position."""
+    ex = partial_sums_explorer(RGB)
+    live = ex.artists["marks"]["rings"][0]
+    fig = draw.new_figure(*volume.FIG_PARTIAL, dpi=2 * draw.DPI)
+    fig, artists = volume.plot_partial_sums(ex.state, fig, None)
+    stored = artists["marks"]["rings"][0]
+    assert draw.figure_rgb(fig).shape[:2] == tuple(2 * n for n in _figure(ex).shape[:2])
+    assert stored == pytest.approx([2 * v for v in live], abs=2)

@@ -155,9 +155,9 @@ def test_every_mode_loads_as_channels_first_float32(tmp_path, mode, seed):
 
 @pytest.mark.parametrize("mode", list(MAKERS))
 def test_every_mode_loads_as_grayscale_luma(tmp_path, mode):
-    """grayscale=True gives (H, W) float32 equal to 0.299 R + 0.587 G + 0.114 B."""
+    """grey=True gives (H, W) float32 equal to 0.299 R + 0.587 G + 0.114 B."""
     path, expected = MAKERS[mode](tmp_path, 3)
-    grey = load_image(path, grayscale=True)
+    grey = load_image(path, grey=True)
     assert grey.shape == (H, W) and grey.dtype == np.float32
     np.testing.assert_allclose(grey, expected @ LUMA, atol=TOLERANCE.get(mode, 1e-6))
 
@@ -241,19 +241,19 @@ def test_open_binary_file_is_read_and_left_open(tmp_path):
     """A file opened with 'rb' loads, and load_image does not close the caller's file."""
     path, expected = make_l(tmp_path, 6)
     with open(path, "rb") as handle:
-        image = load_image(handle, grayscale=True)
+        image = load_image(handle, grey=True)
         assert not handle.closed
     np.testing.assert_allclose(image, expected[..., 0], atol=1e-6)
 
 
 # ------------------------------------------------------------------------------ resizing
-@pytest.mark.parametrize("grayscale", [False, True])
+@pytest.mark.parametrize("grey", [False, True])
 @pytest.mark.parametrize("size, shape", [(4, (4, 4)), ((3, 9), (3, 9)), ((12, 2), (12, 2))])
-def test_size_is_a_square_or_height_width(tmp_path, grayscale, size, shape):
+def test_size_is_a_square_or_height_width(tmp_path, grey, size, shape):
     """size=n gives n x n; size=(h, w) gives height h and width w."""
     path, _ = make_rgb(tmp_path, 7)
-    image = load_image(path, grayscale=grayscale, size=size)
-    assert image.shape == (shape if grayscale else (3, *shape))
+    image = load_image(path, grey=grey, size=size)
+    assert image.shape == (shape if grey else (3, *shape))
     assert image.dtype == np.float32
 
 
@@ -277,7 +277,7 @@ def test_resize_is_lanczos(tmp_path, size):
     """Resizing equals separable Lanczos-3 resampling (then clipping) computed here."""
     pixels = rng(8).integers(0, 256, (30, 21), dtype=np.uint8)
     Image.fromarray(pixels).save(tmp_path / "noise.png")
-    ours = load_image(tmp_path / "noise.png", grayscale=True, size=size)
+    ours = load_image(tmp_path / "noise.png", grey=True, size=size)
     rows, cols = lanczos_matrix(30, size[0]), lanczos_matrix(21, size[1])
     expected = np.clip(rows @ (pixels / 255) @ cols.T, 0, 1)
     np.testing.assert_allclose(ours, expected, atol=1e-5)
@@ -370,7 +370,7 @@ def test_pillow_warning_is_silenced_when_our_limit_allows(monkeypatch):
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100)
     buffer = io.BytesIO()
     Image.new("L", (12, 12), 128).save(buffer, format="PNG")  # 144 pixels: warns in Pillow
-    image = load_image(buffer.getvalue(), grayscale=True)
+    image = load_image(buffer.getvalue(), grey=True)
     np.testing.assert_allclose(image, 128 / 255)
 
 
@@ -380,7 +380,7 @@ def test_pillow_warning_is_silenced_when_our_limit_allows(monkeypatch):
         ({"path": 42}, TypeError, r"path must be a str, pathlib.Path, bytes or a binary file "
                                   r"object; got int"),
         ({"path": None}, TypeError, r"path must be .*; got NoneType"),
-        ({"grayscale": "yes"}, TypeError, r"grayscale must be True or False; got 'yes'"),
+        ({"grey": "yes"}, TypeError, r"grey must be True or False; got 'yes'"),
         ({"size": 0}, ValueError, r"size must be a positive integer; got 0"),
         ({"size": (4, 5, 6)}, ValueError, r"size must be an integer or a pair"),
         ({"max_pixels": 0}, ValueError, r"max_pixels must be a positive integer; got 0"),
@@ -406,14 +406,14 @@ def test_sample_photo_matches_its_file():
     """load_sample() is the cat photo, channels-first, its pixels / 255 exactly."""
     image = load_sample()
     assert image.shape == (3, 300, 451) and image.dtype == np.float32
-    with Image.open(images.IMAGES_DIR / "chelsea.png") as photo:
+    with Image.open(images.sample_path("chelsea")) as photo:
         pixels = np.asarray(photo.convert("RGB"))
     np.testing.assert_array_equal(image, np.moveaxis(pixels, -1, 0).astype(np.float32) / 255)
 
 
 def test_sample_grayscale_and_size():
-    """load_sample passes grayscale and size on to load_image."""
-    grey = load_sample("chelsea", grayscale=True, size=(30, 45))
+    """load_sample passes grey and size on to load_image."""
+    grey = load_sample("chelsea", grey=True, size=(30, 45))
     assert grey.shape == (30, 45) and grey.dtype == np.float32
     assert 0 <= grey.min() < grey.max() <= 1
 
@@ -425,9 +425,9 @@ def test_unknown_sample_lists_the_available_ones():
 
 
 def test_missing_sample_folder_explains_itself(monkeypatch, tmp_path):
-    """Without the images/ folder, load_sample says where it looked and why it may be missing."""
-    monkeypatch.setattr(images, "IMAGES_DIR", tmp_path)
-    with pytest.raises(FileNotFoundError, match=r"Sample image missing.*chelsea\.png"):
+    """Without its sample folder, load_sample says where it looked and how to mend it."""
+    monkeypatch.setattr(images, "SAMPLES_DIR", tmp_path)
+    with pytest.raises(FileNotFoundError, match=r"Sample image missing.*reinstall.*chelsea\.png"):
         load_sample()
 
 
@@ -553,7 +553,7 @@ def test_every_accepted_format_loads(format):
     pixels = rng(20).integers(0, 256, (H, W), dtype=np.uint8)
     options = {"lossless": True} if format == "WEBP" else {"quality": 100} if format == "JPEG" else {}
     image = load_image(saved(Image.fromarray(pixels).convert("RGB"), format, **options),
-                       grayscale=True)
+                       grey=True)
     atol = 0.05 if format == "JPEG" else 1e-6
     np.testing.assert_allclose(image, pixels / 255, atol=atol)
 
@@ -709,7 +709,7 @@ with open(sys.argv[1], "rb") as handle:
     data = handle.read()
 before = peak_mb()
 start = time.perf_counter()
-small = images.load_image(data, grayscale=True, size=28, max_pixels=images.UPLOAD_MAX_PIXELS)
+small = images.load_image(data, grey=True, size=28, max_pixels=images.UPLOAD_MAX_PIXELS)
 seconds = time.perf_counter() - start
 print(peak_mb() - before, seconds, small.shape)
 """
@@ -774,4 +774,4 @@ def test_non_seekable_stream_is_read_whole():
 
     pixels = rng(24).integers(0, 256, (H, W), dtype=np.uint8)
     stream = io.BufferedReader(Stream(saved(Image.fromarray(pixels), "PNG")))
-    np.testing.assert_allclose(load_image(stream, grayscale=True), pixels / 255, atol=1e-6)
+    np.testing.assert_allclose(load_image(stream, grey=True), pixels / 255, atol=1e-6)

@@ -556,3 +556,40 @@ def test_importing_interpret_loads_no_plotting_library():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
     assert cnnviz.interpret is interpret
+
+
+# ------------------------------------------------------------- networks in training mode
+def batchnorm_net(seed=0):
+    """A small network with a BatchNorm2d that has seen some data (running statistics set),
+    left in training mode, the mode every layer starts in."""
+    from cnnviz.layers import BatchNorm2d
+
+    net = Sequential([Conv2d(1, 3, 3, padding=1), BatchNorm2d(3), ReLU(), Flatten(),
+                      Dense(3 * 8 * 8, 3), Softmax()]).initialize(seed)
+    net.forward(np.random.default_rng(seed).random((16, 1, 8, 8)))   # running statistics
+    return net
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_methods_run_a_training_mode_network_in_evaluation_mode(seed, monkeypatch):
+    """A BatchNorm2d in training mode would normalise each covered copy with the statistics
+    of whatever shared its chunk: the methods use evaluation mode, so occlusion no longer
+    depends on the chunk size, the running statistics stay as they were, and every layer
+    gets its own mode back."""
+    net = batchnorm_net(seed)
+    bn = net.layers[1]
+    stats = (bn.running_mean.copy(), bn.running_var.copy())
+    image = np.random.default_rng(10 + seed).random((1, 8, 8))
+
+    reference = batchnorm_net(seed).eval()
+    whole = occlusion(net, image, 1, patch=3)
+    monkeypatch.setattr(interpret, "OCCLUSION_CHUNK_BYTES", 1)    # one covered copy per chunk
+    np.testing.assert_allclose(occlusion(net, image, 1, patch=3), whole, atol=1e-12)
+    np.testing.assert_allclose(whole, occlusion(reference, image, 1, patch=3), atol=1e-12)
+    np.testing.assert_allclose(saliency(net, image, 2), saliency(reference, image, 2), atol=1e-12)
+    np.testing.assert_allclose(grad_cam(net, image, 0, layer=2),
+                               grad_cam(reference, image, 0, layer=2), atol=1e-12)
+    activation_maximization(net, "ReLU-3", 0, input_shape=(1, 8, 8), steps=3)
+    np.testing.assert_array_equal(bn.running_mean, stats[0])
+    np.testing.assert_array_equal(bn.running_var, stats[1])
+    assert all(layer.training for layer in net.layers)

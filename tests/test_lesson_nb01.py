@@ -7,13 +7,13 @@ import pytest
 import cnnviz
 from cnnviz.checks import CheckError
 from cnnviz.exercises import nb01
-from cnnviz.explorers.pixels import MAX_ANNOTATED, pixel_patch, split_channel
+from cnnviz.lessons.pixels import MAX_ANNOTATED, pixel_patch, split_channel
 from cnnviz.images import load_sample
 
 
 @pytest.fixture(scope="module")
 def grey():
-    return load_sample("chelsea", grayscale=True)
+    return load_sample("chelsea", grey=True)
 
 
 @pytest.fixture(scope="module")

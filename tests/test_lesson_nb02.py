@@ -7,7 +7,7 @@ import pytest
 import cnnviz
 from cnnviz.checks import CheckError
 from cnnviz.exercises import nb02
-from cnnviz.explorers.stepper import EXAMPLES, FIVE_BY_FIVE, WORKED_INPUT, WORKED_KERNEL
+from cnnviz.lessons.stepper import EXAMPLES, FIVE_BY_FIVE, WORKED_INPUT, WORKED_KERNEL
 from cnnviz.filters import KERNELS, SOBEL_X, VERTICAL_EDGE
 
 

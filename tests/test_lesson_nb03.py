@@ -8,10 +8,10 @@ import cnnviz
 from cnnviz import filters
 from cnnviz.checks import CheckError
 from cnnviz.exercises import nb03
-from cnnviz.explorers.gallery import apply_kernel, border_state, gallery_state
+from cnnviz.lessons.gallery import apply_kernel, border_state, gallery_state
 from cnnviz.images import add_salt_and_pepper, load_sample, step_edge
 
-PHOTO = load_sample("chelsea", grayscale=True, size=(150, 225))
+PHOTO = load_sample("chelsea", grey=True, size=(150, 225))
 NAMED = ["Box blur", "Sharpen", "Emboss", "Sobel x", "Laplacian"]
 
 

@@ -7,8 +7,8 @@ import pytest
 import cnnviz
 from cnnviz.checks import CheckError
 from cnnviz.exercises import nb04
-from cnnviz.explorers.sizes import output_size_state, window_coverage
-from cnnviz.shapes import effective_kernel_size
+from cnnviz.lessons.sizes import output_size_state
+from cnnviz.shapes import effective_kernel_size, window_coverage
 
 
 def read_rows(n, k, s=1, p=0, d=1):

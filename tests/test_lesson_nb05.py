@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import cnnviz
-from cnnviz.explorers.volume import COLOUR_FILTERS, partial_sums
+from cnnviz.lessons.volume import COLOUR_FILTERS, partial_sums
 from cnnviz.images import load_sample
 
 RGB = load_sample("chelsea", size=(96, 144))

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import cnnviz
-from cnnviz.explorers.pooling import shift_state
+from cnnviz.lessons.pool_views import shift_state
 from cnnviz.images import load_sample
 
 X = np.array([[2, 8, 1, 0], [5, 3, 4, 6], [0, 1, 7, 2], [9, 4, 3, 5]])
@@ -12,7 +12,7 @@ X = np.array([[2, 8, 1, 0], [5, 3, 4, 6], [0, 1, 7, 2], [9, 4, 3, 5]])
 
 def feature_map():
     """ReLU(Sobel x) of the grey cat at 72x108, as section 2 makes it."""
-    grey = load_sample("chelsea", grayscale=True, size=(72, 108))
+    grey = load_sample("chelsea", grey=True, size=(72, 108))
     edges = cnnviz.correlate2d(grey, cnnviz.filters.SOBEL_X, padding=1, pad_mode="replicate")
     return np.maximum(edges, 0)
 

@@ -3,7 +3,7 @@
 import pytest
 
 import cnnviz
-from cnnviz.explorers.parameters import MODEL_NOTES, layer_counts, model_share
+from cnnviz.lessons.parameters import MODEL_NOTES, layer_counts, model_share
 from cnnviz.models import alexnet, example_classifier, lenet5, vgg16
 
 

@@ -13,8 +13,8 @@ from PIL import Image, ImageDraw
 import cnnviz
 from cnnviz.calibration import calibration_bins, expected_calibration_error
 from cnnviz.datasets import CLASS_NAMES, make_shapes
-from cnnviz.explorers.forward import INVERT_ABOVE, demo_samples, forward_pass, read_picture
-from cnnviz.images import IMAGES_DIR
+from cnnviz.lessons.forward import INVERT_ABOVE, demo_samples, forward_pass, read_picture
+from cnnviz.images import sample_path
 from cnnviz.pretrained import INPUT_SHAPE, shapes_cnn, training_record
 
 NET = shapes_cnn()
@@ -99,7 +99,7 @@ def png_bytes(draw_on, size=200):
 def test_strangers_get_a_confident_answer():
     """'A confident answer, both times, for pictures that are none of the four shapes.'"""
     disc = read_picture(png_bytes(lambda d: d.ellipse((40, 40, 160, 160), fill=0)))
-    cat = read_picture((IMAGES_DIR / "chelsea.png").read_bytes())
+    cat = read_picture(sample_path("chelsea").read_bytes())
     for picture in (disc, cat):
         assert forward_pass(NET, picture, layer=9).probabilities.max() > 0.9
 

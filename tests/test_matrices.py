@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from cnnviz.errors import DoesNotFit
+
 import cnnviz
 from cnnviz.matrices import conv2d_matrix
 
@@ -152,7 +154,7 @@ def test_memory_limit_is_read_when_called(monkeypatch):
     (((2, 4, 4), np.ones((1, 1, 3, 3))), {}, ValueError,
      r"weight has depth 1 \(shape \(1, 1, 3, 3\)\) but input_shape has 2 channels"),
     (((1, 4, 4), np.ones((3, 3))), {}, ValueError, r"weight must be 4-D; got 2-D"),
-    (((1, 2, 4), np.ones((1, 1, 3, 3))), {}, ValueError,
+    (((1, 2, 4), np.ones((1, 1, 3, 3))), {}, DoesNotFit,
      r"height: kernel_size 3 does not fit the input: size 2 \+ 2\*padding 0 = 2 < 3"),
     (((1, 4, 4), np.ones((1, 1, 3, 3))), dict(stride=0), ValueError,
      r"stride must be a positive integer; got 0"),

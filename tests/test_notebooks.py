@@ -74,3 +74,68 @@ def test_no_errors_stored(path):
 def test_navigation_would_change_nothing():
     """The navigation step, run now, would leave every file as it is (checked without writing)."""
     assert nbtools.navigate(write=False) == []
+
+
+def _copy_notebook(tmp_path, monkeypatch):
+    """One notebook and its source in a scratch tree, with nbtools pointed at it."""
+    import shutil
+
+    sources, notebooks = tmp_path / "tools" / "notebooks", tmp_path / "notebooks"
+    sources.mkdir(parents=True)
+    notebooks.mkdir()
+    path = NOTEBOOKS[0]
+    shutil.copy(path, notebooks / path.name)
+    shutil.copy(nbtools.source_path(path), sources / nbtools.source_path(path).name)
+    for name, value in [("ROOT", tmp_path), ("SOURCES", sources), ("NOTEBOOKS", notebooks),
+                        ("README", tmp_path / "README.md")]:
+        monkeypatch.setattr(nbtools, name, value)
+    return notebooks / path.name, sources / nbtools.source_path(path).name
+
+
+def test_sources_hold_every_input(tmp_path, monkeypatch):
+    """A source says exactly what its notebook says, outputs aside (navigation and tags too)."""
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        assert nbtools.inputs(nb.cells) == nbtools.inputs(nbtools.read_source(nbtools.source_path(path)))
+
+
+def test_an_edited_notebook_is_never_overwritten(tmp_path, monkeypatch):
+    """A notebook saved after its source is refused by build, and keep moves the edit into the source."""
+    import os
+
+    notebook, source = _copy_notebook(tmp_path, monkeypatch)
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells[2].source += "\n\nA sentence a teacher added in JupyterLab."
+    nbformat.write(nb, notebook)
+    stamp = source.stat().st_mtime
+    os.utime(notebook, (stamp + 10, stamp + 10))
+    with pytest.raises(nbtools.EditedNotebook, match=notebook.name):
+        nbtools.build()
+    assert "a teacher added" in notebook.read_text()          # left alone
+    assert "a teacher added" not in source.read_text()
+    assert nbtools.keep([notebook]) == [source]
+    assert "# A sentence a teacher added in JupyterLab." in source.read_text()
+    assert nbtools.build() == []                              # now they agree
+
+
+def test_an_edited_source_is_built(tmp_path, monkeypatch):
+    """A source saved after its notebook is built into it (its outputs dropped)."""
+    import os
+
+    notebook, source = _copy_notebook(tmp_path, monkeypatch)
+    source.write_text(source.read_text().replace("# ## What you will learn", "# ## What you learn"))
+    stamp = notebook.stat().st_mtime
+    os.utime(source, (stamp + 10, stamp + 10))
+    assert nbtools.build() == [notebook]
+    assert "## What you learn" in notebook.read_text()
+
+
+def test_jupytext_pairs_each_notebook_with_its_source():
+    """jupytext.toml pairs notebooks/NN.ipynb with tools/notebooks/NN.py in the sources' format."""
+    from jupytext.config import find_jupytext_configuration_file, load_jupytext_configuration_file
+
+    config_file = find_jupytext_configuration_file(str(ROOT / "notebooks"))
+    assert config_file is not None and Path(config_file).parent == ROOT
+    config = load_jupytext_configuration_file(config_file)
+    formats = config.default_formats(str(NOTEBOOKS[0]))
+    assert "tools/notebooks///py:percent" in formats and nbtools.FORMAT == "py:percent"

@@ -412,3 +412,30 @@ def test_avg_pool2d_backward_refuses_a_non_boolean_count_include_pad():
     with pytest.raises(TypeError, match=r"count_include_pad must be True or False; got 'yes'"):
         cnnviz.avg_pool2d_backward(np.ones((1, 4, 4)), np.ones((1, 2, 2)), 2,
                                    count_include_pad="yes")
+
+
+@pytest.mark.parametrize("kernel, stride, padding, ceil_mode", [
+    (2, 2, 0, False), (2, 3, 1, True), (3, 3, 1, False), ((1, 2), (2, 2), 0, True)])
+def test_max_pool2d_backward_without_overlap_is_exactly_adding_onto_zeros(kernel, stride,
+                                                                          padding, ceil_mode):
+    """Windows that do not overlap have distinct winners: the gradient equals, bit for bit,
+    each one added onto zeros at its winner (a -0.0 gradient lands as 0.0), layer included."""
+    rng = np.random.default_rng(51)
+    x = np.maximum(rng.standard_normal((3, 2, 9, 10)), 0).astype(np.float32)   # ties at 0
+    opts = dict(stride=stride, padding=padding, ceil_mode=ceil_mode)
+    g = rng.standard_normal(cnnviz.max_pool2d(x, kernel, **opts).shape).astype(np.float32)
+    g.flat[::5] = -0.0
+    got = cnnviz.max_pool2d_backward(x, g, kernel, **opts)
+    _, idx = cnnviz.max_pool2d(x, kernel, return_indices=True, **opts)
+    expected = np.zeros(x.shape, np.float32).reshape(3, 2, -1)
+    for n in range(3):
+        for c in range(2):
+            for i, v in zip(idx[n, c].ravel(), g[n, c].ravel()):
+                expected[n, c, i] += v
+    expected = expected.reshape(x.shape)
+    assert got.dtype == np.float32
+    assert np.array_equal(got.view(np.int32), expected.view(np.int32))      # the same bits
+    assert not (np.signbit(got) & (got == 0)).any()
+    layer = MaxPool2d(kernel, **opts)
+    layer.forward(x)
+    assert np.array_equal(layer.backward(g).view(np.int32), expected.view(np.int32))

@@ -243,3 +243,111 @@ def test_explain_conv_transpose_output_size_ends_with_the_size(n, k, s, p, op, d
 def test_conv_transpose_output_size_refusals(func, kwargs, error, match):
     with pytest.raises(error, match=match):
         func(3, 3, **kwargs)
+# --------------------------------------------------------------- padding_for and window coverage
+def coverage_by_loop(n, k, s, p, d):
+    """Count, window by window and tap by tap, how often each cell of the padded input is read."""
+    counts = np.zeros((n + 2 * p, n + 2 * p), dtype=int)
+    out = (n + 2 * p - d * (k - 1) - 1) // s + 1
+    for i in range(out):
+        for j in range(out):
+            for u in range(k):
+                for v in range(k):
+                    counts[i * s + u * d, j * s + v * d] += 1
+    return counts
+
+
+def random_conv_settings(count, seed):
+    """Seeded (n, k, s, p, d) at which at least one window fits."""
+    rng = np.random.default_rng(seed)
+    settings = []
+    while len(settings) < count:
+        n, k, s, p, d = (int(v) for v in (rng.integers(1, 13), rng.integers(1, 8),
+                                          rng.integers(1, 5), rng.integers(0, 5),
+                                          rng.integers(1, 4)))
+        if n + 2 * p >= d * (k - 1) + 1:
+            settings.append((n, k, s, p, d))
+    return settings
+
+
+COVERAGE_CASES = [(7, 3, 1, 0, 1), (8, 3, 2, 0, 1), (6, 3, 2, 1, 1), (10, 2, 4, 0, 1),
+                  (9, 3, 1, 2, 2), (12, 7, 3, 4, 2), (1, 1, 1, 0, 1)] + random_conv_settings(12, 4)
+
+
+@pytest.mark.parametrize("n,k,s,p,d", COVERAGE_CASES)
+def test_window_coverage_matches_a_loop(n, k, s, p, d):
+    """window_coverage equals counting tap by tap, on the input and (padded=True) on the padding too."""
+    from cnnviz.shapes import window_coverage
+
+    expected = coverage_by_loop(n, k, s, p, d)
+    padded = window_coverage(n, k, stride=s, padding=p, dilation=d, padded=True)
+    assert np.array_equal(padded, expected)
+    assert np.array_equal(window_coverage(n, k, stride=s, padding=p, dilation=d),
+                          expected[p:p + n, p:p + n])
+    # Every window reads k*k cells, so the padded counts add up to out^2 * k^2.
+    out = cnnviz.conv_output_size(n, k, stride=s, padding=p, dilation=d)
+    assert padded.sum() == out ** 2 * k * k
+
+
+@pytest.mark.parametrize("n,k,s,p,d", COVERAGE_CASES[:6] + random_conv_settings(6, 11))
+def test_window_coverage_is_the_gradient_of_a_convolution_of_ones(n, k, s, p, d):
+    """How often a pixel is read is d(sum of a conv with a kernel of ones)/dx, by torch's autograd."""
+    torch = pytest.importorskip("torch", reason="PyTorch is the reference for the coverage")
+    from cnnviz.shapes import window_coverage
+
+    x = torch.zeros(1, 1, n, n, dtype=torch.float64, requires_grad=True)
+    weight = torch.ones(1, 1, k, k, dtype=torch.float64)
+    torch.nn.functional.conv2d(x, weight, stride=s, padding=p, dilation=d).sum().backward()
+    expected = x.grad[0, 0].numpy().astype(int)
+    assert np.array_equal(window_coverage(n, k, stride=s, padding=p, dilation=d), expected)
+
+
+def test_window_coverage_refuses_what_does_not_fit():
+    """No window, no coverage: the same DoesNotFit (with its numbers) as conv_output_size."""
+    from cnnviz.errors import DoesNotFit
+    from cnnviz.shapes import window_coverage
+
+    with pytest.raises(DoesNotFit, match="kernel_size 7 does not fit") as info:
+        window_coverage(5, 7, padding=0)
+    assert (info.value.size, info.value.kernel_size, info.value.shortfall) == (5, 7, 2)
+    with pytest.raises(TypeError, match="padded must be True or False; got 1"):
+        window_coverage(5, 3, padded=1)
+    with pytest.raises(ValueError, match="stride must be a positive integer; got 0"):
+        window_coverage(5, 3, stride=0)
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4, 5, 7])
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_padding_for_matches_resolve_padding(k, d):
+    """valid, same and full give the per-side padding resolve_padding gives, when it is even."""
+    from cnnviz.convolution import resolve_padding
+    from cnnviz.shapes import UnevenPadding, padding_for
+
+    for mode in ("valid", "same", "full"):
+        (before, after), _ = resolve_padding(mode, (k, k), dilation=(d, d))
+        if before == after:
+            assert padding_for(mode, k, dilation=d) == before
+        else:
+            with pytest.raises(UnevenPadding):
+                padding_for(mode, k, dilation=d)
+    n = 9
+    assert cnnviz.conv_output_size(n, k, padding=padding_for("full", k, dilation=d),
+                                   dilation=d) == n + d * (k - 1)
+
+
+def test_uneven_same_padding_is_a_setting_error_with_its_numbers():
+    """'same' for a 4x4 kernel: 3 pixels cannot be split equally; the error carries the split."""
+    from cnnviz.errors import SettingError
+    from cnnviz.shapes import UnevenPadding, padding_for
+
+    with pytest.raises(UnevenPadding, match=r"'same' padding for a 4x4 kernel needs 3 extra pixels "
+                       r"per row, an odd number.*PyTorch puts 1 before and 2 after") as info:
+        padding_for("same", 4)
+    err = info.value
+    assert isinstance(err, SettingError)
+    assert (err.total, err.before, err.after) == (3, 1, 2) == (3, *cnnviz.same_padding(4))
+    assert padding_for("same", 4, dilation=2) == 3      # 2 * 3 = 6 splits evenly
+    import pickle
+    again = pickle.loads(pickle.dumps(err))
+    assert type(again) is UnevenPadding and again.fields == err.fields and str(again) == str(err)
+    with pytest.raises(ValueError, match="padding must be one of 'valid', 'same', 'full'; got 'half'"):
+        padding_for("half", 3)

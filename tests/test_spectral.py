@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
+from cnnviz.errors import DoesNotFit
 import scipy.signal
 
 import cnnviz
@@ -163,7 +165,8 @@ def test_bad_method_and_misfits_are_refused_like_direct():
     with pytest.raises(ValueError, match=r"method must be one of 'direct', 'fft'; got 'fast'"):
         cnnviz.convolve2d(np.ones((4, 4)), np.ones((2, 2)), method="fast")
     for method in ("direct", "fft"):
-        with pytest.raises(ValueError, match=r"width: kernel_size 5 does not fit the input: "
+        # the same explained type as the direct path, so an explorer says why (DoesNotFit)
+        with pytest.raises(DoesNotFit, match=r"width: kernel_size 5 does not fit the input: "
                                              r"size 4 \+ 2\*padding 0 = 4 < 5; use padding >= 1"):
             cnnviz.correlate2d(np.ones((6, 4)), np.ones((3, 5)), method=method)
     with pytest.raises(ValueError, match=r"height: kernel_size 3 does not fit the input: "

@@ -9,23 +9,22 @@ import pytest
 from cnnviz.datasets import CLASS_NAMES, make_shapes
 from cnnviz.layers import Conv2d, Dense, Flatten, MaxPool2d, ReLU, Sequential, Softmax
 from cnnviz.pretrained import INPUT_SHAPE, RECORD_PATH, WEIGHTS_PATH, shapes_cnn, training_record
-from cnnviz.train import (
-    SGD, Adam, ProgressBar, evaluate, main, predict, progress_bar, train, train_shapes_cnn,
-    weights_digest,
-)
+from cnnviz.optim import SGD, Adam, make_optimizer
+from cnnviz.train import main, train_shapes_cnn
+from cnnviz.training import evaluate, predict, train, weights_digest
 
 
 # --------------------------------------------------------------------------- optimisers
 def test_sgd_momentum_follows_its_formula():
-    """v = momentum * v + g; w -= lr * v, over three steps."""
+    """v = momentum * v - lr * g; w += v, over three steps."""
     w = np.array([1.0, 2.0])
     opt = SGD({"w": w}, lr=0.1, momentum=0.9)
     grads = [np.array([1.0, -1.0]), np.array([0.5, 0.0]), np.array([-2.0, 1.0])]
     expected, v = np.array([1.0, 2.0]), np.zeros(2)
     for g in grads:
         opt.step({"w": g})
-        v = 0.9 * v + g
-        expected = expected - 0.1 * v
+        v = 0.9 * v - 0.1 * g
+        expected = expected + v
     np.testing.assert_allclose(w, expected)
 
 
@@ -64,22 +63,14 @@ def test_optimisers_reject_bad_settings():
         Adam(w).step({"v": np.zeros(2)})
 
 
-# ------------------------------------------------------------------------- progress bar
-def test_progress_bar_text():
-    """The bar fills in proportion, and shows the count, the percentage and the text."""
-    assert progress_bar(0, 4, width=8) == "[........]   0/4   0%"
-    assert progress_bar(2, 4, width=8, text="loss 1.0") == "[####....]   2/4  50% loss 1.0"
-    assert progress_bar(4, 4, width=8) == "[########]   4/4 100%"
-
-
-def test_progress_bar_redraws_one_line():
-    """Each update starts with a carriage return; close ends the line; updates stop at total."""
-    out = io.StringIO()
-    bar = ProgressBar(2, file=out, width=4)
-    bar.update()
-    bar.update(5)
-    bar.close()
-    assert out.getvalue() == "\r[##..]   1/2  50%\r[####]   2/2 100%\n"
+def test_make_optimizer_names_its_choices():
+    """make_optimizer builds the named optimiser with the default learning rate."""
+    w = {"w": np.zeros(2)}
+    assert isinstance(make_optimizer("adam", w), Adam) and make_optimizer("adam", w).lr == 0.003
+    sgd = make_optimizer("sgd", w, lr=0.2, momentum=0.0)
+    assert isinstance(sgd, SGD) and (sgd.lr, sgd.momentum) == (0.2, 0.0)
+    with pytest.raises(ValueError, match=r"optimizer must be one of 'adam', 'sgd'; got 'rmsprop'"):
+        make_optimizer("rmsprop", w)
 
 
 # ----------------------------------------------------------------------------- training
@@ -128,13 +119,22 @@ def test_train_reports_every_step_to_the_callback():
 
 
 def test_train_draws_a_progress_bar_when_asked():
-    """progress=<stream> draws one bar per epoch, ending at 100%."""
+    """progress=<stream> draws one tqdm bar per epoch, ending at 2/2 with the loss."""
     x, y, _ = make_shapes(32, seed=2, size=16)
     out = io.StringIO()
     train(small_cnn().initialize(seed=0), x, y, epochs=2, batch_size=16, progress=out)
     lines = out.getvalue().rstrip("\n").split("\n")
     assert len(lines) == 2
-    assert lines[0].split("\r")[-1].startswith("[" + "#" * 30 + "]   2/2 100% epoch 1/2 loss ")
+    last = [line.split("\r")[-1] for line in lines]
+    assert last[0].startswith("epoch 1/2: 100%") and last[1].startswith("epoch 2/2: 100%")
+    assert all(" 2/2 " in line and "loss " in line for line in last)
+
+
+def test_train_draws_nothing_unless_asked(capsys):
+    """progress=False (the default) writes nothing to stdout or stderr."""
+    x, y, _ = make_shapes(32, seed=2, size=16)
+    train(small_cnn().initialize(seed=0), x, y, epochs=1, batch_size=16)
+    assert capsys.readouterr() == ("", "")
 
 
 def test_train_rejects_bad_input():
@@ -150,6 +150,45 @@ def test_train_rejects_bad_input():
     with pytest.raises(TypeError, match=r"model must be a cnnviz Sequential; got \[\]"):
         train([], x, y)
 
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "sgd"])
+def test_training_a_head_on_frozen_layers_is_training_the_head_on_their_features(optimizer):
+    """trainable= leaves every other weight untouched, and the trained weights are those of
+    the head trained alone on the frozen layers' outputs (same seed, same batches)."""
+    x, y, _ = make_shapes(40, seed=3, size=16)
+    net = small_cnn().initialize(seed=2)
+    before = {name: w.copy() for name, w in net.parameters().items()}
+    head = [name for name in before if name.startswith("Dense")]
+    train(net, x, y, epochs=3, batch_size=8, optimizer=optimizer, seed=5, trainable=head)
+    after = net.parameters()
+    for name in before:
+        changed = not np.array_equal(before[name], after[name])
+        assert changed == (name in head), name
+    # The reference: the frozen part as a fixed feature extractor, the head trained alone.
+    reference = small_cnn().initialize(seed=2)
+    cut = next(i for i, layer in enumerate(reference.layers) if isinstance(layer, Dense))
+    features = Sequential(reference.layers[:cut]).forward(x)
+    alone = Sequential(reference.layers[cut:])
+    train(alone, features, y, epochs=3, batch_size=8, optimizer=optimizer, seed=5)
+    for name in head:
+        np.testing.assert_allclose(after[name], reference.parameters()[name], rtol=1e-5, atol=1e-6)
+
+
+def test_train_rejects_unknown_trainable_weights():
+    """trainable must name weights of the model: a typo, a bare string or nothing is explained."""
+    x, y, _ = make_shapes(8, seed=0, size=16)
+    net = small_cnn().initialize(seed=0)
+    with pytest.raises(ValueError, match=r"trainable must name weights of the model, some of "
+                                         r"\['Conv2d-1.weight'.*; got \['Dense-9.wieght'\]"):
+        train(net, x, y, trainable=["Dense-9.wieght"])
+    with pytest.raises(ValueError, match=r"trainable must name weights of the model.*; got \[\]"):
+        train(net, x, y, trainable=[])
+    with pytest.raises(TypeError, match=r"trainable must be a collection of weight names"
+                                        r".*; got 'Conv2d-1.weight'"):
+        train(net, x, y, trainable="Conv2d-1.weight")
+    with pytest.raises(TypeError, match=r"trainable must be a collection of weight names.*; got 3"):
+        train(net, x, y, trainable=3)
 
 def test_predict_and_evaluate_agree():
     """evaluate is the fraction of predict's answers that match the labels, in any batch size."""
@@ -396,7 +435,7 @@ def test_shipped_network_is_accurate_and_calibrated_on_its_held_out_images():
 def test_calibrate_temperature_keeps_every_prediction_and_folds_t_into_the_dense_layer():
     """Dividing the last Dense layer by T divides the logits by T: same argmax, new confidence."""
     from cnnviz.calibration import fit_temperature
-    from cnnviz.train import calibrate_temperature
+    from cnnviz.training import calibrate_temperature
 
     x, y, _ = make_shapes(96, seed=5, size=16)
     net = small_cnn().initialize(seed=1)
@@ -422,3 +461,12 @@ def test_record_is_built_from_the_arguments_used():
     assert smooth["label_smoothing"] == 0.1 and "label smoothing 0.1" in smooth["loss"]
     assert smooth["calibration"]["fit_on"] == "make_shapes(24, seed=3)"
     assert smooth["calibration"]["temperature"] > 0
+
+
+def test_record_names_the_optimiser_used():
+    """The record's optimizer entry follows the optimizer and lr arguments."""
+    _, adam = train_shapes_cnn(seed=0, epochs=1, train_size=16, held_out_size=8, calibration_size=0)
+    _, sgd = train_shapes_cnn(seed=0, epochs=1, train_size=16, held_out_size=8, calibration_size=0,
+                              optimizer="sgd", lr=0.02)
+    assert adam["optimizer"] == "adam, lr 0.003"
+    assert sgd["optimizer"] == "sgd, lr 0.02, momentum 0.9"

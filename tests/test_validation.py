@@ -527,7 +527,7 @@ def test_grouped_weight_of_the_wrong_depth_is_explained(name):
 def _requests():
     from cnnviz import datasets, filters, images, pooling
     from cnnviz.convolution import col2im, conv2d_backward, conv2d_backward_naive, im2col
-    from cnnviz.explorers.sizes import window_coverage
+    from cnnviz.shapes import window_coverage
 
     x, w = np.ones((1, 8, 8)), np.ones((1, 1, 3, 3))
     small_png = b"\x89PNG\r\n\x1a\n"  # never opened: the size is refused first
@@ -693,3 +693,46 @@ def test_deeply_nested_list_is_described_without_recursing(fn, param, run):
         deep = [deep]
     with pytest.raises(TypeError, match=rf"{param} must be a numeric array; got \[\[\[\["):
         run(deep)
+
+
+# ------------------------------------------------------------- one checker for each idea
+@pytest.mark.parametrize("build", [
+    lambda b: cnnviz.MaxPool2d(2, ceil_mode=b),
+    lambda b: cnnviz.AvgPool2d(2, count_include_pad=b),
+    lambda b: cnnviz.Conv2d(1, 1, 3, bias=b),
+    lambda b: cnnviz.Dense(2, 2, bias=b),
+    lambda b: cnnviz.conv2d_params(1, 1, 3, bias=b),
+    lambda b: cnnviz.max_pool2d(np.ones((1, 4, 4)), 2, ceil_mode=b),
+    lambda b: cnnviz.load_image(np.zeros((4, 4, 3), np.uint8).tobytes() and _png(), grey=b),
+], ids=["MaxPool2d", "AvgPool2d", "Conv2d", "Dense", "conv2d_params", "max_pool2d", "load_image"])
+def test_numpy_booleans_are_booleans_everywhere(build):
+    """True and numpy's True are the same flag in every function and layer; 1 and "yes" are not."""
+    build(True)
+    build(np.True_)
+    for wrong in (1, "yes", None):
+        with pytest.raises(TypeError, match=r"must be True or False; got "):
+            build(wrong)
+
+
+def _png():
+    import io
+
+    from PIL import Image
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(buffer, format="png")
+    return buffer.getvalue()
+
+
+def test_public_im2col_validates():
+    """im2col refuses a kernel larger than its input (it returned an empty array) and bad
+    arguments, naming them."""
+    from cnnviz import im2col
+    from cnnviz.errors import DoesNotFit
+
+    with pytest.raises(DoesNotFit, match=r"kernel_size 3 does not fit the input"):
+        im2col(np.ones((1, 1, 2, 2)), (3, 3))
+    with pytest.raises(ValueError, match=r"x must be 4-D; got 2-D"):
+        im2col(np.ones((2, 2)), (1, 1))
+    with pytest.raises(ValueError, match=r"stride must be a positive integer; got 0"):
+        im2col(np.ones((1, 1, 4, 4)), (2, 2), stride=0)
+    assert im2col(np.ones((1, 1, 4, 4)), 2, stride=2).shape == (1, 4, 4)

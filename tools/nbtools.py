@@ -1,17 +1,23 @@
 """Build, navigate and execute the notebooks.
 
-The notebooks are written as plain-text sources in ``tools/notebooks/NN_name.py``
-(cells start with ``# %%``; markdown cells are ``# %% [markdown]`` with every
-line commented), which diff and review well. This script turns them into
-``notebooks/NN_name.ipynb``:
+Each notebook ``notebooks/NN_name.ipynb`` has a plain-text source
+``tools/notebooks/NN_name.py`` in jupytext's percent format (cells start with
+``# %%``; markdown cells are ``# %% [markdown]`` with every line commented), which
+diffs and reviews well. The source holds everything but the outputs, navigation
+cells and tags included, and ``jupytext.toml`` pairs the two files: a notebook
+saved in JupyterLab (jupytext is in the requirements) writes its source too, so an
+edit made there is kept. This script does the rest:
 
     python tools/nbtools.py              # build, navigation, execute: everything
     python tools/nbtools.py build        # sources -> notebooks (keeps nothing stale)
     python tools/nbtools.py nav          # navigation cells and the README's contents
     python tools/nbtools.py execute [NN ...]   # run on a fresh kernel, store outputs
     python tools/nbtools.py check        # exit 1 if anything above is stale
+    python tools/nbtools.py keep NN      # a notebook edited by hand -> its source
 
-Every step is safe to re-run. Cells whose output is a live widget are tagged
+Every step is safe to re-run. A notebook saved more recently than its source (an
+edit made without jupytext) is never overwritten: ``build`` refuses and names it,
+and ``keep`` copies its cells into the source. Cells whose output is a live widget are tagged
 ``nbval-ignore-output`` (they still run under nbval); no other cell is. Their
 stored output is the widget's static picture (see ``store_widget_outputs``).
 """
@@ -24,6 +30,7 @@ import re
 import sys
 from pathlib import Path
 
+import jupytext
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +44,10 @@ WIDGET_FLAG = "cnnviz_widget"  # output metadata: this output was a live widget
 README_START = "<!-- notebooks:start -->"
 README_END = "<!-- notebooks:end -->"
 KERNEL = "python3"
+#: the sources' format, as jupytext names it; jupytext.toml says the same
+FORMAT = "py:percent"
+#: no header of notebook metadata in a source: the kernel is fixed, the rest is noise
+SOURCE_METADATA = {"jupytext": {"notebook_metadata_filter": "-all", "cell_metadata_filter": "tags"}}
 
 
 # ---------------------------------------------------------------------------- sources
@@ -44,90 +55,124 @@ def source_files():
     return sorted(SOURCES.glob("[0-9][0-9]_*.py"))
 
 
-def parse_source(text):
-    """Split a percent-format source into (kind, source, tags) cells."""
-    cells = []
-    for block in re.split(r"^# %%", text, flags=re.M)[1:]:
-        header, _, body = block.partition("\n")
-        kind = "markdown" if "[markdown]" in header else "code"
-        tags = re.findall(r"tags=\[([^\]]*)\]", header)
-        tags = [t.strip(" '\"") for t in tags[0].split(",")] if tags else []
-        lines = body.rstrip("\n").split("\n")
-        if kind == "markdown":
-            lines = [ln[2:] if ln.startswith("# ") else ln.lstrip("#") for ln in lines]
-        cells.append((kind, "\n".join(lines).strip("\n"), [t for t in tags if t]))
-    return cells
-
-
 def notebook_path(source):
     return NOTEBOOKS / (source.stem + ".ipynb")
 
 
-def built_cells(source):
-    """The notebook cells a source describes, without navigation."""
-    cells = []
-    for kind, text, tags in parse_source(source.read_text()):
-        cell = nbformat.v4.new_markdown_cell(text) if kind == "markdown" else nbformat.v4.new_code_cell(text)
-        if tags:
-            cell.metadata["tags"] = tags
-        cells.append(cell)
-    return cells
+def source_path(notebook):
+    return SOURCES / (Path(notebook).stem + ".py")
 
 
-def _content(cells):
-    """What a cell list says (type, source, tags), ignoring outputs and navigation."""
-    return [
-        (c.cell_type, c.source, [t for t in c.metadata.get("tags", []) if t != IGNORE_TAG])
-        for c in cells if NAV_TAG not in c.metadata.get("tags", [])
-    ]
+def read_source(source):
+    """The cells of a source, as jupytext reads them (no outputs)."""
+    return jupytext.read(source, fmt=FORMAT).cells
+
+
+def write_source(cells, source):
+    """Write cells (their inputs and tags only) as a percent-format source."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = SOURCE_METADATA
+    nb.cells = [_input_cell(c) for c in cells]
+    text = jupytext.writes(nb, fmt=FORMAT)
+    if not source.exists() or source.read_text() != text:
+        source.write_text(text)
+        return True
+    return False
+
+
+def _input_cell(cell):
+    """A new cell with the same type, source and tags, and nothing else."""
+    new = (nbformat.v4.new_markdown_cell(cell.source) if cell.cell_type == "markdown"
+           else nbformat.v4.new_code_cell(cell.source))
+    tags = list(cell.metadata.get("tags", []))
+    if tags:
+        new.metadata["tags"] = tags
+    return new
+
+
+def inputs(cells):
+    """What a list of cells says, outputs aside: (type, source, tags) per cell."""
+    return [(c.cell_type, c.source, list(c.metadata.get("tags", []))) for c in cells]
+
+
+def _new_notebook(cells):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": KERNEL},
+        "language_info": {"name": "python"},
+    }
+    nb.cells = [_input_cell(c) for c in cells]
+    return nb
+
+
+class EditedNotebook(Exception):
+    """A notebook was edited after its source: building would throw the edit away."""
 
 
 def build(sources=None):
-    """Write notebooks whose cells differ from their sources (outputs are dropped then)."""
-    changed = []
+    """Write notebooks whose inputs differ from their sources (their outputs are dropped).
+
+    A notebook whose inputs differ and which is newer than its source was edited by
+    hand (without jupytext): it is left alone and named in an :class:`EditedNotebook`
+    raised at the end, so the edit is never lost. ``keep NN`` copies it into the source.
+    """
+    changed, edited = [], []
     for source in sources or source_files():
         path = notebook_path(source)
-        cells = built_cells(source)
+        cells = read_source(source)
         if path.exists():
             nb = nbformat.read(path, as_version=4)
-            if _content(nb.cells) == _content(cells):
+            if inputs(nb.cells) == inputs(cells):
                 continue
-        nb = nbformat.v4.new_notebook()
-        nb.metadata = {
-            "kernelspec": {"display_name": "Python 3", "language": "python", "name": KERNEL},
-            "language_info": {"name": "python"},
-        }
-        nb.cells = cells
-        nbformat.write(nb, path)
+            if path.stat().st_mtime > source.stat().st_mtime:
+                edited.append(path)
+                continue
+        nbformat.write(_new_notebook(cells), path)
         changed.append(path)
+    if edited:
+        names = " ".join(p.name[:2] for p in edited)
+        raise EditedNotebook(
+            "edited after its source, so not rebuilt: "
+            + ", ".join(str(p.relative_to(ROOT)) for p in edited)
+            + f". Keep the notebook's edit with `python tools/nbtools.py keep {names}`, "
+            "or discard it by saving the source again (it is then the newer file)."
+        )
+    return changed
+
+
+def keep(paths):
+    """Copy each notebook's inputs into its source: the notebook's edit wins."""
+    changed = []
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        if write_source(nb.cells, source_path(path)):
+            changed.append(source_path(path))
     return changed
 
 
 # ------------------------------------------------------------------------- navigation
-def title_of(nb):
-    first = nb.cells[0].source.split("\n")[0] if nb.cells else ""
+def title_of(cells):
+    first = cells[0].source.split("\n")[0] if cells else ""
     return first.lstrip("# ").strip()
 
 
-def summary_of(nb):
+def summary_of(cells):
     """The first paragraph after the title: one line for the README's contents."""
-    lines = nb.cells[0].source.split("\n")[1:]
-    text = " ".join(ln.strip() for ln in lines if ln.strip())
-    return text
+    lines = cells[0].source.split("\n")[1:]
+    return " ".join(ln.strip() for ln in lines if ln.strip())
 
 
 def notebook_files():
     return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
-def nav_line(paths, i):
-    nbs = [nbformat.read(p, as_version=4) for p in paths]
+def nav_line(names, titles, i):
     parts = []
     if i > 0:
-        parts.append(f"[← {title_of(nbs[i - 1])}]({paths[i - 1].name})")
+        parts.append(f"[← {titles[i - 1]}]({names[i - 1]})")
     parts.append("[Contents](../README.md#notebooks)")
-    if i + 1 < len(paths):
-        parts.append(f"[{title_of(nbs[i + 1])} →]({paths[i + 1].name})")
+    if i + 1 < len(names):
+        parts.append(f"[{titles[i + 1]} →]({names[i + 1]})")
     return " · ".join(parts)
 
 
@@ -137,39 +182,51 @@ def _nav_cell(text):
     return cell
 
 
-def expected_navigation(paths):
-    return {p: nav_line(paths, i) for i, p in enumerate(paths)}
+def _sources_by_notebook(sources=None):
+    return {notebook_path(s).name: read_source(s) for s in (sources or source_files())}
 
 
-def readme_block(paths):
+def expected_navigation(cells_by_name):
+    names = sorted(cells_by_name)
+    titles = [title_of(cells_by_name[n]) for n in names]
+    return {n: nav_line(names, titles, i) for i, n in enumerate(names)}
+
+
+def with_navigation(cells, line):
+    """The cells with one navigation cell after the title and one at the end."""
+    body = [c for c in cells if NAV_TAG not in c.metadata.get("tags", [])]
+    return [body[0], _nav_cell(line), *body[1:], _nav_cell(line)]
+
+
+def readme_block(cells_by_name):
     rows = ["| # | Notebook | What you do |", "|---|---|---|"]
-    for p in paths:
-        nb = nbformat.read(p, as_version=4)
-        rows.append(f"| {p.name[:2]} | [{title_of(nb)}](notebooks/{p.name}) | {summary_of(nb)} |")
+    for name in sorted(cells_by_name):
+        cells = cells_by_name[name]
+        rows.append(f"| {name[:2]} | [{title_of(cells)}](notebooks/{name}) | {summary_of(cells)} |")
     return "\n".join([README_START, *rows, README_END])
 
 
-def navigate(paths=None, *, write=True):
-    """Put a navigation cell after the title and at the end of every notebook; update README.
+def navigate(*, write=True):
+    """Put the navigation cells into every source, and the notebooks' table into the README.
 
-    Returns the files that changed (or, with ``write=False``, would change).
+    Returns the files that changed (or, with ``write=False``, would change). Run
+    ``build`` afterwards to carry the cells into the notebooks.
     """
-    paths = paths or notebook_files()
+    by_name = _sources_by_notebook()
     changed = []
-    for path, line in expected_navigation(paths).items():
-        nb = nbformat.read(path, as_version=4)
-        body = [c for c in nb.cells if NAV_TAG not in c.metadata.get("tags", [])]
-        cells = [body[0], _nav_cell(line), *body[1:], _nav_cell(line)]
-        if [(c.cell_type, c.source) for c in cells] != [(c.cell_type, c.source) for c in nb.cells]:
-            nb.cells = cells
+    for name, line in expected_navigation(by_name).items():
+        source = source_path(name)
+        cells = with_navigation(by_name[name], line)
+        if inputs(cells) != inputs(by_name[name]):
             if write:
-                nbformat.write(nb, path)
-            changed.append(path)
+                write_source(cells, source)
+            changed.append(source)
     if README.exists():
         text = README.read_text()
         if README_START in text:
+            block = readme_block(by_name)
             new = re.sub(re.escape(README_START) + ".*?" + re.escape(README_END),
-                         lambda m: readme_block(paths), text, flags=re.S)
+                         lambda m: block, text, flags=re.S)
             if new != text:
                 if write:
                     README.write_text(new)
@@ -211,7 +268,8 @@ def store_widget_outputs(nb):
 
 
 def execute(paths=None, timeout=600):
-    """Run each notebook top to bottom on a fresh kernel and store its outputs."""
+    """Run each notebook top to bottom on a fresh kernel, store its outputs, and carry
+    the widget cells' tags into its source."""
     from nbclient import NotebookClient
 
     for path in paths or notebook_files():
@@ -224,38 +282,35 @@ def execute(paths=None, timeout=600):
         nb.metadata.pop("widgets", None)
         store_widget_outputs(nb)
         nbformat.write(nb, path)
+        write_source(nb.cells, source_path(path))
         print(f"executed {path.relative_to(ROOT)}")
 
 
 # ------------------------------------------------------------------------------ check
 def stale():
-    """Everything that `build` or `nav` would change, as readable strings."""
+    """Everything that `build`, `nav` or `execute` would change, as readable strings."""
     problems = []
     sources = source_files()
+    by_name = _sources_by_notebook(sources)
     for source in sources:
         path = notebook_path(source)
         if not path.exists():
             problems.append(f"{path.name} is missing: run python tools/nbtools.py")
             continue
         nb = nbformat.read(path, as_version=4)
-        if _content(nb.cells) != _content(built_cells(source)):
+        if inputs(nb.cells) != inputs(by_name[path.name]):
             problems.append(f"{path.name} differs from tools/notebooks/{source.name}: rebuild it")
-    paths = notebook_files()
-    for path in paths:
-        if path.stem not in {s.stem for s in sources}:
+        if any(c.cell_type == "code" and c.get("execution_count") is None for c in nb.cells):
+            problems.append(f"{path.name}: not executed (cell without execution count)")
+    for path in notebook_files():
+        if path.name not in by_name:
             problems.append(f"{path.name} has no source in tools/notebooks/")
-    for path, line in expected_navigation(paths).items():
-        nb = nbformat.read(path, as_version=4)
-        navs = [c for c in nb.cells if NAV_TAG in c.metadata.get("tags", [])]
-        where = [i for i, c in enumerate(nb.cells) if NAV_TAG in c.metadata.get("tags", [])]
-        if [c.source for c in navs] != [line, line] or where != [1, len(nb.cells) - 1]:
-            problems.append(f"{path.name}: navigation cells are stale")
-        for cell in nb.cells:
-            if cell.cell_type == "code":
-                if cell.get("execution_count") is None:
-                    problems.append(f"{path.name}: not executed (cell without execution count)")
-                    break
-    if README.exists() and paths and readme_block(paths) not in README.read_text():
+    for name, line in expected_navigation(by_name).items():
+        cells = by_name[name]
+        where = [i for i, c in enumerate(cells) if NAV_TAG in c.metadata.get("tags", [])]
+        if [cells[i].source for i in where] != [line, line] or where != [1, len(cells) - 1]:
+            problems.append(f"{name}: navigation cells are stale")
+    if README.exists() and by_name and readme_block(by_name) not in README.read_text():
         problems.append("README.md: the notebooks' contents table is stale")
     return problems
 
@@ -263,17 +318,25 @@ def stale():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", nargs="?", default="all",
-                        choices=["all", "build", "nav", "execute", "check"])
+                        choices=["all", "build", "nav", "execute", "check", "keep"])
     parser.add_argument("only", nargs="*", help="notebook numbers, e.g. 01 03 (default: all)")
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     pick = lambda paths: [p for p in paths if not args.only or p.name[:2] in args.only]  # noqa: E731
-    if args.command in ("all", "build"):
-        for p in build(pick(source_files())):
-            print(f"built {p.relative_to(ROOT)}")
+    if args.command == "keep":
+        for p in keep(pick(notebook_files())):
+            print(f"kept the notebook's edit in {p.relative_to(ROOT)}")
+        return 0
     if args.command in ("all", "nav"):
         for p in navigate():
             print(f"navigation updated in {p.relative_to(ROOT)}")
+    if args.command in ("all", "build", "nav"):
+        try:
+            for p in build(pick(source_files())):
+                print(f"built {p.relative_to(ROOT)}")
+        except EditedNotebook as err:
+            print(err, file=sys.stderr)
+            return 1
     if args.command in ("all", "execute"):
         execute(pick(notebook_files()))
     if args.command == "check":

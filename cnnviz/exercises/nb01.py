@@ -15,7 +15,7 @@ DENSE = {"height": 28, "width": 28, "units": 100}
 
 def _grey_cat():
     from ..images import load_sample     # Pillow is only needed when the exercise runs
-    return load_sample("chelsea", grayscale=True)
+    return load_sample("chelsea", grey=True)
 
 
 def _pixel_exact():

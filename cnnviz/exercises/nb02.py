@@ -13,7 +13,7 @@ _REMINDER = "Not tried yet: replace ... with {}, then run this cell again."
 
 
 def _five_by_five():
-    from ..explorers.stepper import FIVE_BY_FIVE    # the notebook's 5x5 input; loads matplotlib
+    from ..lessons.stepper import FIVE_BY_FIVE      # the notebook's 5x5 input
     return FIVE_BY_FIVE
 
 

@@ -7,6 +7,10 @@ function, and a factory that returns an :class:`Explorer`.
 """
 
 from ._base import Explorer, TextLayer, new_figure, render_png
+from .architectures import architecture_gallery, receptive_field_explorer
+from .backprop import (
+    gradient_check_explorer, gradient_stepper, pool_backward_explorer, stride_backward_explorer,
+)
 from .parameters import model_share_explorer, parameter_calculator
 from .forward import forward_explorer
 from .gallery import (
@@ -14,7 +18,7 @@ from .gallery import (
     sobel_edges,
 )
 from .pixels import channel_explorer, pixel_zoom
-from .pooling import pooling_explorer, shift_explorer, winners_explorer
+from .pool_views import pooling_explorer, shift_explorer, winners_explorer
 from .sizes import size_explorer
 from .stepper import convolution_stepper, flip_explorer
 from .volume import filter_stack_explorer, partial_sums_explorer
@@ -30,4 +34,7 @@ __all__ = [
     "partial_sums_explorer", "filter_stack_explorer",
     "pooling_explorer", "shift_explorer", "winners_explorer",
     "forward_explorer",
+    "gradient_stepper", "stride_backward_explorer", "pool_backward_explorer",
+    "gradient_check_explorer",
+    "receptive_field_explorer", "architecture_gallery",
 ]

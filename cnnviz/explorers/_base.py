@@ -1,294 +1,55 @@
-"""The machinery every explorer shares: a figure that updates in place, and widgets.
+"""The machinery every explorer shares: controls, a state, a figure updated in place.
 
 An explorer has three layers, each testable alone:
 
-1. ``compute(**settings) -> state``: pure numpy, no drawing. Raises ``ValueError``
-   with a plain-language sentence when a setting combination is impossible.
+1. a state function, ``compute(**settings) -> state``: numpy only, no drawing (it
+   lives in :mod:`cnnviz.lessons` or the core). It raises a
+   :class:`cnnviz.errors.SettingError` when a combination of settings cannot work;
 2. ``plot_*(state, fig=None, artists=None) -> (fig, artists)``: draws ``state`` on a
-   matplotlib figure. Called with ``artists=None`` it builds the axes; called
-   again with the artists it returned, it only updates them (``set_data``,
-   ``set_text``), which is what keeps a slider smooth.
-3. :class:`Explorer`: wires ipywidgets controls to the two, and shows the figure
-   as a PNG in an ``ipywidgets.Image``.
+   matplotlib figure with the toolkit of :mod:`cnnviz.explorers.draw`. Called with
+   ``artists=None`` it builds the axes; called again with the artists it returned,
+   it only updates them (``set_data``, ``set_text``), which keeps a slider smooth;
+3. :class:`Explorer`: the controls, their layout and their constraints, wired to the
+   two; it shows the figure as a PNG in an ``ipywidgets.Image``.
 
-The figure is a plain :class:`matplotlib.figure.Figure` on the Agg canvas, never
-a pyplot figure, so nothing piles up in the notebook and no backend is needed.
+A :class:`~cnnviz.errors.SettingError` is explained on the figure in place of the
+plots. Any other exception is a bug: it is shown too (a learner never sees a
+traceback) but recorded in ``Explorer.last_error``, and the tests that sweep every
+control require that to stay ``None``.
+
+The figure is a plain :class:`matplotlib.figure.Figure` on the Agg canvas, never a
+pyplot figure, so nothing piles up in the notebook and no backend is needed.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
-import functools
 import io
 import textwrap
 import time
-from html.parser import HTMLParser
 
 import numpy as np
-from matplotlib.artist import Artist
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from PIL import Image as PILImage
-from PIL import ImageDraw, ImageFont
 
-DPI = 80
-#: colour map for intensities (photos, feature maps after ReLU)
-GREY = "gray"
-#: diverging colour map for signed values (kernels, edge responses), centred on zero
-DIVERGING = "RdBu_r"
+from ..errors import NothingSelected, SettingError
+from .draw import (  # noqa: F401  (re-exported: the names the explorer modules import)
+    DIVERGING, DPI, GREY, TextLayer, _CaptionParser, bare, caption_rgb, colour_table,
+    figure_rgb, font, matrix_extent, matrix_rgb, new_figure, png_bytes, render_png,
+    show_matrix, symmetric_limits, update_matrix,
+)
 
-
-def new_figure(width, height, *, dpi=DPI) -> Figure:
-    """A figure of ``width x height`` inches on the Agg canvas (no pyplot, no backend)."""
-    fig = Figure(figsize=(width, height), dpi=dpi)
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def render_png(fig, *, compress_level=1) -> bytes:
-    """Draw ``fig`` and encode it as PNG.
-
-    Level 1 (the default) is fast enough for a slider; level 9 makes a file about
-    half the size, for pictures stored in a notebook.
-    """
-    fig.canvas.draw()
-    rgba = np.asarray(fig.canvas.buffer_rgba())
-    buf = io.BytesIO()
-    PILImage.fromarray(rgba[..., :3]).save(buf, format="png", compress_level=compress_level)
-    return buf.getvalue()
-
-
-def bare(ax):
-    """Hide an axes' ticks and labels: cheaper to draw, and pixels need no ruler."""
-    ax.set_xticks([])
-    ax.set_yticks([])
-    return ax
-
-
-def symmetric_limits(values, minimum=1e-12):
-    """``(-m, m)`` with ``m`` the largest magnitude, so a diverging map centres on zero."""
-    m = float(np.max(np.abs(values))) if np.size(values) else 1.0
-    m = max(m, minimum)
-    return -m, m
-
-
-@functools.lru_cache(maxsize=16)
-def font(pixels, family="DejaVu Sans"):
-    """A Pillow font of ``pixels`` height, from the fonts matplotlib ships (cached)."""
-    from matplotlib import font_manager
-
-    return ImageFont.truetype(font_manager.findfont(family), pixels)
-
-
-class TextLayer(Artist):
-    """Words drawn by Pillow and stamped onto the figure's canvas pixel for pixel.
-
-    Matplotlib rasterises text one glyph at a time, about a millisecond per label
-    here, so a figure with dozens of labels cannot redraw at slider speed; Pillow
-    draws the same words in well under a millisecond. The layer lives in an axes of
-    its own, so an Explorer hides it together with the plots when it shows an
-    explanation instead.
-    """
-
-    def __init__(self, fig):
-        super().__init__()
-        self.width, self.height = (fig.get_size_inches() * fig.dpi).round().astype(int)
-        self.px_per_pt = fig.dpi / 72
-        ax = fig.add_axes([0, 0, 1, 1], zorder=5)
-        ax.axis("off")
-        ax.add_artist(self)
-        self.rgba = np.zeros((self.height, self.width, 4), dtype=np.uint8)
-
-    def font(self, points, family="DejaVu Sans"):
-        """The Pillow font for a size in points at this figure's dpi."""
-        return font(round(points * self.px_per_pt), family)
-
-    def xy(self, fx, fy):
-        """Figure fractions (from the bottom left) to pixels (from the top left)."""
-        return fx * self.width, (1 - fy) * self.height
-
-    def paint(self, painter):
-        """``painter(ImageDraw)`` draws the words; they replace the previous ones."""
-        canvas = PILImage.new("RGBA", (int(self.width), int(self.height)), (255, 255, 255, 0))
-        painter(ImageDraw.Draw(canvas))
-        # Agg takes the rows bottom first.
-        self.rgba = np.ascontiguousarray(np.asarray(canvas)[::-1])
-        self.stale = True
-
-    def draw(self, renderer):
-        if not self.get_visible():
-            return
-        gc = renderer.new_gc()
-        renderer.draw_image(gc, 0, 0, self.rgba)
-        gc.restore()
-
-
-@functools.lru_cache(maxsize=32)
-def colour_table(cmap):
-    """The 256 RGB colours (uint8, read-only) of a matplotlib colour map, looked up once."""
-    from matplotlib import colormaps
-
-    table = colormaps[cmap](np.linspace(0, 1, 256), bytes=True)[:, :3]
-    table.setflags(write=False)
-    return table
-
-
-def matrix_rgb(values, *, cmap=GREY, vmin=None, vmax=None, fmt="{:g}", cell=28,
-               numbers=True, mask=None):
-    """Colour a matrix and print each value in its cell, as one RGB image.
-
-    One ``imshow`` of this image costs a few milliseconds, where one matplotlib
-    text artist per cell costs about one millisecond each. Show it with
-    ``extent=matrix_extent(values.shape)`` so that cell ``(i, j)`` sits at
-    ``x = j, y = i``, like a plain ``imshow`` of the matrix.
-
-    Parameters
-    ----------
-    values : ndarray, shape (h, w)
-    cmap, vmin, vmax : colour map and its limits (default: the values' range)
-    fmt : str
-        Format of each number.
-    cell : int
-        Pixels per cell in the image.
-    numbers : bool
-        Print the values (switch off for large matrices).
-    mask : ndarray of bool, optional
-        Cells to leave blank (white, no number) where False.
-    """
-    values = np.asarray(values, dtype=float)
-    h, w = values.shape
-    lo = np.nanmin(values) if vmin is None else vmin
-    hi = np.nanmax(values) if vmax is None else vmax
-    scaled = (values - lo) / ((hi - lo) or 1.0)
-    colours = colour_table(cmap)[np.round(np.clip(np.nan_to_num(scaled), 0, 1) * 255).astype(np.intp)]
-    if mask is not None:
-        colours[~mask] = 255
-    img = np.repeat(np.repeat(colours, cell, axis=0), cell, axis=1)
-    if not numbers:
-        return img
-    pil = PILImage.fromarray(img)
-    draw = ImageDraw.Draw(pil)
-    texts = [[fmt.format(v) for v in row] for row in values]
-    longest = max(len(t) for row in texts for t in row)
-    size = max(6, min(int(cell * 0.42), int(cell * 1.6 / max(longest, 1))))
-    pil_font = font(size)
-    # Luminance of each cell decides black or white text.
-    lum = colours @ np.array([0.299, 0.587, 0.114])
-    for i in range(h):
-        for j in range(w):
-            if mask is not None and not mask[i, j]:
-                continue
-            colour = (255, 255, 255) if lum[i, j] < 128 else (0, 0, 0)
-            draw.text(((j + 0.5) * cell, (i + 0.5) * cell), texts[i][j], fill=colour,
-                      font=pil_font, anchor="mm")
-    return np.asarray(pil)
-
-
-def matrix_extent(shape):
-    """The ``imshow`` extent that puts cell ``(i, j)`` of a matrix at ``x = j, y = i``."""
-    h, w = shape[:2]
-    return (-0.5, w - 0.5, h - 0.5, -0.5)
-
-
-def show_matrix(ax, values, **kwargs):
-    """``imshow`` a :func:`matrix_rgb` picture of ``values``; returns the image artist."""
-    art = ax.imshow(matrix_rgb(values, **kwargs), extent=matrix_extent(values.shape),
-                    interpolation="antialiased")
-    return art
-
-
-def update_matrix(art, values, **kwargs):
-    """Replace the picture drawn by :func:`show_matrix` (the shape may change)."""
-    art.set_data(matrix_rgb(values, **kwargs))
-    art.set_extent(matrix_extent(np.shape(values)))
-    ax = art.axes
-    h, w = np.shape(values)
-    ax.set_xlim(-0.5, w - 0.5)
-    ax.set_ylim(h - 0.5, -0.5)
-
-
-class _CaptionParser(HTMLParser):
-    """Split a caption's HTML into lines of ``(text, bold)`` runs (b/strong, br, p, li)."""
-
-    BREAKS = {"br", "p", "li", "div", "tr"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.lines = [[]]
-        self.bold = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("b", "strong"):
-            self.bold += 1
-        elif tag in self.BREAKS and self.lines[-1]:
-            self.lines.append([])
-        if tag == "li":
-            self.lines[-1].append(("\u2022 ", False))
-
-    def handle_endtag(self, tag):
-        if tag in ("b", "strong"):
-            self.bold = max(0, self.bold - 1)
-        elif tag in ("p", "div", "li", "tr") and self.lines[-1]:
-            self.lines.append([])
-
-    def handle_data(self, data):
-        self.lines[-1].append((data, self.bold > 0))
-
-
-def caption_rgb(caption_html, width, *, pixels=13, margin=8):
-    """A caption's HTML as an RGB picture ``width`` pixels wide, wrapped to fit.
-
-    Used for the stored picture of an explorer, so that a reader without a kernel
-    (GitHub, nbviewer) sees the sentence the live explorer shows under its figure.
-    Bold (``<b>``) stays bold; other markup is dropped, entities are decoded.
-    """
-    parser = _CaptionParser()
-    parser.feed(caption_html or "")
-    parser.close()
-    regular, bold = font(pixels), font(pixels, "DejaVu Sans:bold")
-    # Words with their font, line by line, wrapped greedily to the width.
-    rows, usable = [], width - 2 * margin
-    space = regular.getlength(" ")
-    for runs in parser.lines:
-        # A word is a list of (piece, font): "<b>Sobel x</b>:" keeps its colon attached.
-        words, joined = [], False
-        for text, b in runs:
-            face = bold if b else regular
-            for k, piece in enumerate(text.split()):
-                if k == 0 and joined and not text[0].isspace():
-                    words[-1].append((piece, face))
-                else:
-                    words.append([(piece, face)])
-            joined = bool(text) and not text[-1].isspace()
-        if not words:
-            continue
-        row, x = [], 0.0
-        for word in words:
-            w = sum(face.getlength(piece) for piece, face in word)
-            if row and x + w > usable:
-                rows.append(row)
-                row, x = [], 0.0
-            for piece, face in word:
-                row.append((x, piece, face))
-                x += face.getlength(piece)
-            x += space
-        rows.append(row)
-    line = round(pixels * 1.35)
-    height = 2 * margin + line * len(rows) if rows else 0
-    picture = PILImage.new("RGB", (int(width), int(height)), (255, 255, 255))
-    draw = ImageDraw.Draw(picture)
-    for i, row in enumerate(rows):
-        for x, word, face in row:
-            draw.text((margin + x, margin + i * line), word, fill=(30, 30, 30), font=face)
-    return np.asarray(picture)
+#: pixel density of the picture stored in a saved notebook, relative to the live one:
+#: text stays crisp on a high-density screen, and the picture is shown at its 1x size
+STORED_SCALE = 2
 
 
 def control_values(control, points=8):
     """Values to try on a control: about ``points`` across a slider's range, both ends
     included; every option of a dropdown or toggle; both states of a checkbox.
 
-    Used by the tests (every control swept) and the explorer benchmark.
+    A slider's values are multiples of its step from its minimum, as the slider itself
+    offers them. Used by the tests (every control swept) and the explorer benchmark.
     """
     if hasattr(control, "options"):
         return [opt[1] if isinstance(opt, tuple) else opt for opt in control.options]
@@ -296,7 +57,9 @@ def control_values(control, points=8):
         return [False, True]
     values = np.linspace(control.min, control.max, points)
     if isinstance(control.value, (int, np.integer)):
-        values = np.unique(np.round(values).astype(int))
+        step = max(1, int(getattr(control, "step", 1) or 1))
+        values = control.min + np.round((values - control.min) / step).astype(int) * step
+        values = np.unique(np.clip(values, control.min, control.max))
     return [v.item() for v in values]
 
 
@@ -314,7 +77,25 @@ class Explorer:
     fig : Figure
         The figure ``plot`` draws on.
     caption : callable, optional
-        ``caption(state) -> str`` (HTML) shown under the figure.
+        ``caption(state) -> str`` (HTML) shown under the figure, and drawn under the
+        stored picture.
+    layout : list of lists of str, optional
+        Rows of control names, top to bottom; every control appears once. A row may
+        also hold a widget that is not a control (a Play button linked to a slider),
+        placed as given. By default all controls share one row that wraps (or rows
+        of ``columns`` controls).
+    constrain : callable, optional
+        ``constrain(values) -> {name: {"min": .., "max": .., "disabled": .., "value": ..}}``,
+        pure: from the controls' values, each control's limits (``step`` too, for a
+        slider whose useful values are spaced by another control), whether it is disabled,
+        and a value it must take (a padding that follows a named mode, say). Applied
+        before every compute, until the values stop changing; a value outside its new
+        limits is clipped into them.
+    explain : callable, optional
+        ``explain(err) -> str``: the learner's sentence for a
+        :class:`~cnnviz.errors.SettingError`, built from its fields (default ``str(err)``).
+    stored_scale : float
+        Pixel density of the stored picture (see :data:`STORED_SCALE`).
 
     Attributes
     ----------
@@ -325,10 +106,11 @@ class Explorer:
     last_error : BaseException or None
         An unexpected error (a bug, never a learner's setting); tests assert it stays None.
     timings : list of float
-        Seconds spent per update (compute + draw + PNG), for the benchmark.
+        Seconds spent per update (constraints + compute + draw + PNG), for the benchmark.
     """
 
-    def __init__(self, compute, plot, controls, fig, *, caption=None, columns=None):
+    def __init__(self, compute, plot, controls, fig, *, caption=None, layout=None,
+                 constrain=None, explain=None, columns=None, stored_scale=STORED_SCALE):
         import ipywidgets as widgets
 
         self.compute = compute
@@ -336,6 +118,9 @@ class Explorer:
         self.controls = dict(controls)
         self.fig = fig
         self.caption = caption
+        self.constrain = constrain
+        self.explain = explain or str
+        self.stored_scale = stored_scale
         self.artists = None
         self.state = None
         self.message = None
@@ -344,6 +129,7 @@ class Explorer:
         self._hidden_axes = []
         self.timings = []
         self.png = b""
+        self.origin = None  # set by a catalogued factory: which one, from which inputs
         # parse_math=False: a message quoting a file name such as "price_$5_$6.png" is
         # text, not matplotlib mathtext (which would fail to parse and break every redraw).
         # The lines are wrapped by _show_message: matplotlib's own wrap=True measures the
@@ -360,15 +146,25 @@ class Explorer:
             format="png", layout=widgets.Layout(width=f"{width}px", max_width="100%", height="auto")
         )
         self.text = widgets.HTML()
-        boxes = list(self.controls.values())
-        if columns:
-            rows = [widgets.HBox(boxes[i:i + columns]) for i in range(0, len(boxes), columns)]
-        else:
-            rows = [widgets.HBox(boxes, layout=widgets.Layout(flex_flow="row wrap"))]
-        self.widget = widgets.VBox([*rows, self.image, self.text])
+        self.widget = widgets.VBox([*self._rows(layout, columns), self.image, self.text])
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.update()
+
+    def _rows(self, layout, columns):
+        import ipywidgets as widgets
+
+        if layout is not None:
+            names = [name for row in layout for name in row if isinstance(name, str)]
+            if sorted(names) != sorted(self.controls):
+                raise ValueError(f"layout must name every control once: controls "
+                                 f"{sorted(self.controls)}, layout {names}")
+            return [widgets.HBox([self.controls[n] if isinstance(n, str) else n for n in row])
+                    for row in layout]
+        boxes = list(self.controls.values())
+        if columns:
+            return [widgets.HBox(boxes[i:i + columns]) for i in range(0, len(boxes), columns)]
+        return [widgets.HBox(boxes, layout=widgets.Layout(flex_flow="row wrap"))]
 
     # -- the update cycle -------------------------------------------------------
     def values(self):
@@ -381,12 +177,7 @@ class Explorer:
 
     @contextlib.contextmanager
     def hold(self, *, redraw=True):
-        """Change several controls inside ``with explorer.hold():`` and redraw once at the end.
-
-        A control's own observer that adjusts other controls (a kernel slider moving
-        a padding slider's limit, say) uses ``hold(redraw=False)``: the change that
-        started it redraws anyway, once, when the observers are done.
-        """
+        """Change several controls inside ``with explorer.hold():`` and redraw once at the end."""
         if self._held:  # nested: the outermost hold decides
             yield self
             return
@@ -398,47 +189,75 @@ class Explorer:
             if redraw:
                 self.update()
 
+    def apply_constraints(self):
+        """Set each control's limits, disabled state and forced value from ``constrain``.
+
+        Runs until nothing changes (a clipped value can move another control's
+        limits); four rounds at most, which no real chain of controls exceeds.
+        """
+        if self.constrain is None:
+            return
+        with self.hold(redraw=False):
+            for _ in range(4):
+                changed = False
+                for name, limits in self.constrain(self.values()).items():
+                    changed |= _limit(self.controls[name], limits)
+                if not changed:
+                    return
+        raise RuntimeError("constrain did not settle after 4 rounds: the limits it returns "
+                           "keep moving the values")
+
     def update(self):
-        """Recompute the state from the controls and redraw the figure in place."""
+        """Apply the constraints, recompute the state and redraw the figure in place."""
         start = time.perf_counter()
+        self.state, self.message = None, None
         try:
+            self.apply_constraints()
             values = self.values()
             empty = [name for name, value in values.items() if value is None]
             if empty:  # a dropdown can be left with no option selected
-                raise ValueError(f"Nothing is selected in '{empty[0]}': pick one of its options.")
+                raise NothingSelected(empty[0])
             self.state = self.compute(**values)
-            self.message = None
-        except ValueError as err:  # an impossible setting, explained in words
-            self.state, self.message = None, str(err)
+        except SettingError as err:  # an impossible setting, explained in words
+            self.message = self._sentence(err)
         except Exception as err:  # a bug: still no traceback in front of a learner
-            self.state, self.message = None, f"Something went wrong: {err}"
-            self.last_error = err
+            self._record(err, "Something went wrong")
         if self.state is not None:
             self._show_message(None)  # before plotting: a plot may hide axes of its own
             try:
                 self.fig, self.artists = self.plot(self.state, self.fig, self.artists)
             except Exception as err:
-                self.state, self.message = None, f"Something went wrong while drawing: {err}"
-                self.last_error = err
-        if self.message is not None:
-            self._show_message(self.message)
-        caption = ""
-        try:  # drawing the PNG and writing the caption can fail too: a bug, shown and recorded
+                self.state = None
+                self._record(err, "Something went wrong while drawing")
+        try:
+            if self.message is not None:
+                self._show_message(self.message)
             self.png = render_png(self.fig)
-            if self.caption is not None and self.state is not None:
-                caption = self.caption(self.state)
-        except Exception as err:
-            self.state, self.message = None, f"Something went wrong while drawing: {err}"
-            self.last_error = err
+            self.image.value = self.png
+            if self.caption is not None:
+                self.text.value = self.caption(self.state) if self.state is not None else ""
+        except Exception as err:  # drawing the picture or the caption failed: a bug
+            self._record(err, "Something went wrong while drawing")
+            self.text.value = ""
+            self.state = None
             self._show_message(self.message)
             try:
-                self.png = render_png(self.fig)  # only the message now: plain text
-            except Exception:  # the figure itself is broken: keep the last picture
+                self.png = render_png(self.fig)       # only the message now: plain text
+            except Exception:  # an artist outside the axes is broken: keep the last picture
                 pass
-        self.image.value = self.png
-        if self.caption is not None:
-            self.text.value = caption
+            self.image.value = self.png
         self.timings.append(time.perf_counter() - start)
+
+    def _sentence(self, err):
+        try:
+            return self.explain(err)
+        except Exception as bug:  # an explain hook that fails is a bug of its own
+            self._record(bug, "Something went wrong while explaining a setting")
+            return self.message or str(err)
+
+    def _record(self, err, what):
+        self.last_error = err
+        self.message = f"{what}: {err}"
 
     def _show_message(self, message):
         """Hide the visible axes behind an explanation, or bring back exactly those axes."""
@@ -464,23 +283,70 @@ class Explorer:
             self.controls[name].value = value
         return self
 
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        data = bundle[0] if isinstance(bundle, tuple) else bundle
-        # A static picture for viewers without a kernel (GitHub, nbviewer).
-        data["image/png"] = base64.b64encode(self.static_png()).decode("ascii")
-        data["text/plain"] = f"<{type(self).__name__}: {', '.join(self.controls)}>"
-        return bundle
-
     def static_png(self) -> bytes:
-        """The explorer as a reader without a kernel sees it: the figure, and under it
-        the caption the live explorer shows beside the picture, in one PNG."""
-        self.fig.canvas.draw()
-        picture = np.asarray(self.fig.canvas.buffer_rgba())[..., :3]
+        """The explorer as a reader without a kernel sees it, in one PNG: the figure at
+        ``stored_scale`` times the pixel density and, under it, the caption."""
+        scale = self.stored_scale
+        picture = None
+        if self.state is not None and scale != 1:
+            w, h = self.fig.get_size_inches()
+            fig = new_figure(w, h, dpi=self.fig.dpi * scale)
+            try:
+                fig, _ = self.plot(self.state, fig, None)
+                picture = figure_rgb(fig)
+            except Exception as err:  # the stored view must not break a notebook's run
+                self._record(err, "Something went wrong while drawing the stored picture")
+        if picture is None:
+            scale = 1
+            picture = figure_rgb(self.fig)
         if self.caption is not None and self.text.value:
-            words = caption_rgb(self.text.value, picture.shape[1])
+            words = caption_rgb(self.text.value, picture.shape[1], pixels=round(13 * scale),
+                                margin=round(8 * scale))
             if words.size:
                 picture = np.concatenate([picture, words], axis=0)
-        buf = io.BytesIO()
-        PILImage.fromarray(picture).save(buf, format="png", compress_level=9)
-        return buf.getvalue()
+        self._stored_size = (round(picture.shape[1] / scale), round(picture.shape[0] / scale))
+        return png_bytes(picture, compress_level=9)
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        # A static picture for viewers without a kernel (GitHub, nbviewer), shown at
+        # its 1x size.
+        self._stored_size = None
+        png = self.static_png()
+        data["image/png"] = base64.b64encode(png).decode("ascii")
+        if self._stored_size is not None:
+            width, height = self._stored_size
+        else:  # static_png replaced by a picture of its own (notebook 08's filmstrip)
+            with PILImage.open(io.BytesIO(png)) as picture:
+                width, height = picture.size
+        metadata = dict(metadata or {})
+        metadata["image/png"] = {"width": width, "height": height}
+        if getattr(self, "origin", None) is not None:  # see cnnviz.explorers.catalog
+            metadata["cnnviz_explorer"] = dict(self.origin)
+        data["text/plain"] = f"<{type(self).__name__}: {', '.join(self.controls)}>"
+        return data, metadata
+
+
+def _limit(control, limits):
+    """Apply ``{"min", "max", "step", "disabled", "value", "options"}`` to a control;
+    True if anything changed."""
+    changed = False
+    if limits.get("options") is not None and tuple(control.options) != tuple(limits["options"]):
+        control.options = tuple(limits["options"])
+        changed = True
+    for key in ("min", "max", "step", "disabled"):
+        if key in limits and limits[key] is not None and getattr(control, key) != limits[key]:
+            if key == "min" and limits[key] > control.max:      # widen before narrowing
+                control.max = limits["max"] if "max" in limits else limits[key]
+            if key == "max" and limits[key] < control.min:
+                control.min = limits["min"] if "min" in limits else limits[key]
+            setattr(control, key, limits[key])
+            changed = True
+    if "value" in limits and limits["value"] is not None and control.value != limits["value"]:
+        control.value = limits["value"]
+        changed = True
+    return changed
+
+
+__all__ = ["STORED_SCALE", "Explorer", "control_values"]

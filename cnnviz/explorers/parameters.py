@@ -13,22 +13,15 @@ Two explorers:
 * :func:`model_share_explorer`: a dropdown of well-known networks; each layer
   that learns something is a bar showing its share of all the parameters.
 
-The counting itself is :func:`layer_counts` and :func:`model_share`, which draw
-nothing.
-
-Examples
---------
->>> c = layer_counts(32, 3, 6, 5)                      # six 5x5x3 filters on 32x32x3
->>> c.output_shape, c.conv_params, c.dense_weights
-((6, 28, 28), 456, 14450688)
+The counting itself is :mod:`cnnviz.lessons.parameters`
+(:func:`~cnnviz.lessons.parameters.layer_counts`,
+:func:`~cnnviz.lessons.parameters.model_share`), which draws nothing.
 """
 
 from __future__ import annotations
 
-import functools
 import html
 from dataclasses import dataclass
-from types import MappingProxyType
 
 import numpy as np
 from matplotlib.collections import LineCollection
@@ -36,20 +29,25 @@ from matplotlib.colors import to_rgb
 from matplotlib.patches import Polygon, Rectangle
 from matplotlib.ticker import NullLocator
 
-from .._validate import nonnegative_int, one_of, positive_int
-from ..models import alexnet, example_classifier, lenet5, vgg16, vgg19
-from ..params import conv2d_params, dense_params, locally_connected_params
-from ..shapes import conv_output_size
-from ._base import Explorer, TextLayer, bare, new_figure
+from ..errors import DoesNotFit
+from ..lessons.parameters import (
+    MAX_ROWS, MODEL_NOTES, MODELS, LayerCounts, count_in_words, float32_bytes, layer_counts,
+    model_share, percent, times_as_many,
+)
+from . import catalog, draw
+from ._base import Explorer
 
-#: conv layers and their bars (colour-blind safe orange)
-CONV = "#e66100"
+#: the calculator's figure and the model-share figure, in inches at draw.DPI
+FIG_CALCULATOR = (10, 4.2)
+FIG_SHARE = (10, 5.4)
+#: conv layers and their bars: what the lesson points at
+CONV = draw.HIGHLIGHT
 #: locally connected layers (light orange: the same windows, without sharing)
-LOCAL = "#fdb863"
+LOCAL = draw.HIGHLIGHT_LIGHT
 #: dense layers (purple, the other end of the orange-purple scale)
-DENSE = "#5e3c99"
-_GREY_FACE = "#d9d9d9"
-_EDGE = "#555555"
+DENSE = draw.ACCENT
+_FACE = "#%02x%02x%02x" % ((draw.PENDING,) * 3)     # the volumes' faces, and grid lines
+_EDGE = "#%02x%02x%02x" % ((draw.BORDER - 60,) * 3)
 _BLACK = (0, 0, 0, 255)
 _WHITE = (255, 255, 255, 255)
 
@@ -58,126 +56,9 @@ _WHITE = (255, 255, 255, 255)
 MAX_COUNT = 1e14
 
 
-# ------------------------------------------------------------------------ one layer
-@dataclass(frozen=True)
-class LayerCounts:
-    """What a convolution layer on a square input produces and learns, and what two
-    layers without its tricks would need for the same output volume."""
-
-    size: int                  # input height = width
-    in_channels: int           # C_in
-    filters: int               # K, the output channels
-    kernel_size: int           # k
-    stride: int
-    padding: int
-    out: int                   # output height = width
-    skipped: int               # input rows (and columns) the last window never reaches
-
-    @property
-    def input_shape(self):
-        """``(C_in, H, W)``."""
-        return (self.in_channels, self.size, self.size)
-
-    @property
-    def output_shape(self):
-        """``(K, oh, ow)``."""
-        return (self.filters, self.out, self.out)
-
-    @property
-    def inputs(self):
-        """Numbers in the input volume: what a dense layer takes once it is flattened."""
-        return self.in_channels * self.size * self.size
-
-    @property
-    def neurons(self):
-        """Numbers in the output volume: one neuron each."""
-        return self.filters * self.out * self.out
-
-    @property
-    def fan_in(self):
-        """Inputs one output neuron sees: a ``k x k`` window through all ``C_in`` channels."""
-        return self.kernel_size * self.kernel_size * self.in_channels
-
-    @property
-    def conv_weights(self):
-        """The convolution's weights without its biases: ``K * k * k * C_in``."""
-        return conv2d_params(self.in_channels, self.filters, self.kernel_size, bias=False)
-
-    @property
-    def conv_params(self):
-        """Shared filters: ``K * (k * k * C_in + 1)``, whatever the image size."""
-        return conv2d_params(self.in_channels, self.filters, self.kernel_size)
-
-    @property
-    def local_params(self):
-        """No sharing: a filter and a bias per neuron, ``neurons * (fan_in + 1)``."""
-        return locally_connected_params(self.in_channels, self.filters, self.kernel_size, self.out)
-
-    @property
-    def dense_weights(self):
-        """Every input to every output: ``inputs * neurons``."""
-        return dense_params(self.inputs, self.neurons, bias=False)
-
-    @property
-    def dense_params(self):
-        """Dense weights plus one bias per output neuron."""
-        return dense_params(self.inputs, self.neurons)
-
-
-def layer_counts(size, in_channels, filters, kernel_size, *, stride=1, padding=0):
-    """Output shape and parameter counts of a square convolution layer and its rivals.
-
-    Parameters
-    ----------
-    size : int
-        Height and width of the input.
-    in_channels, filters, kernel_size : int
-        ``C_in``, the number of filters ``K`` and the kernel size ``k``.
-    stride, padding : int
-
-    Returns
-    -------
-    LayerCounts
-
-    Raises
-    ------
-    ValueError
-        In plain words, when the kernel does not fit the padded input.
-
-    Examples
-    --------
-    >>> c = layer_counts(227, 3, 96, 11, stride=4)          # AlexNet's first layer
-    >>> c.out, c.neurons, c.fan_in, c.local_params, c.conv_params
-    (55, 290400, 363, 105705600, 34944)
-    >>> layer_counts(224, 3, 96, 11, stride=4).skipped     # (224 - 11) / 4 is not whole
-    1
-    >>> layer_counts(4, 3, 6, 7)
-    Traceback (most recent call last):
-    ...
-    ValueError: A 7x7 filter does not fit on a 4x4 image with padding 0: there is no place to put it. Make the image bigger or the filter smaller, or pad by at least 2.
-    """
-    size = positive_int(size, "size")
-    in_channels = positive_int(in_channels, "in_channels")
-    filters = positive_int(filters, "filters")
-    kernel_size = positive_int(kernel_size, "kernel_size")
-    stride = positive_int(stride, "stride")
-    padding = nonnegative_int(padding, "padding")
-    room = size + 2 * padding - kernel_size
-    if room < 0:
-        need = -(-(kernel_size - size) // 2)
-        raise ValueError(
-            f"A {kernel_size}x{kernel_size} filter does not fit on a {size}x{size} image with "
-            f"padding {padding}: there is no place to put it. Make the image bigger or the "
-            f"filter smaller, or pad by at least {need}."
-        )
-    out = conv_output_size(size, kernel_size, stride=stride, padding=padding)
-    return LayerCounts(size, in_channels, filters, kernel_size, stride, padding, out,
-                       skipped=room % stride)
-
-
 # ------------------------------------------------------------ the calculator's picture
 _ANGLE = np.deg2rad(38)
-_FACE = 0.9            # the larger of input and output fills this many units
+_SIDE = 0.9            # the larger of input and output fills this many units
 _X_IN, _X_OUT, _Y_MID = 0.08, 1.62, 0.62
 
 
@@ -208,7 +89,7 @@ class _Geometry:
 
 def _geometry(c: LayerCounts):
     padded = c.size + 2 * c.padding
-    u = _FACE / max(padded, c.out)              # units per pixel, the same on both sides
+    u = _SIDE / max(padded, c.out)              # units per pixel, the same on both sides
     d_in, d_out = _depth(c.in_channels), _depth(c.filters)
     top = _Y_MID + padded * u / 2
     inp = (_X_IN + c.padding * u, top - (c.padding + c.size) * u, c.size * u, c.size * u, d_in)
@@ -223,14 +104,6 @@ def _geometry(c: LayerCounts):
     nw = max(u, 0.025)
     neuron = (_X_OUT + side - nw, _Y_MID + side / 2 - nw, nw, nw, max(d_out / c.filters, 0.02))
     return _Geometry((_X_IN, top - padded * u, padded * u), inp, field, out, neuron)
-
-
-def _count_words(n):
-    """A short reading of a big count: 14,455,392 -> "14.5 million"."""
-    for limit, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
-        if n >= limit:
-            return f"{n / limit:.3g} {word}"
-    return f"{n:,}"
 
 
 _TICKS = ((1, "1"), (1e3, "1 thousand"), (1e6, "1 million"), (1e9, "1 billion"),
@@ -249,47 +122,48 @@ def _pixel(layer, ax, x, y):
 
 
 def _paint_calculator(layer, ax_vol, ax_bars, c: LayerCounts, geo: _Geometry):
+    s = layer.px_per_pt * 72 / draw.DPI          # pixel offsets follow the figure's dpi
     k, C, K = c.kernel_size, c.in_channels, c.filters
     plural = "s" if K > 1 else ""
     heading = (f"{c.input_shape}  \u2192  {K} filter{plural} of {k}\u00d7{k}\u00d7{C}, stride "
                f"{c.stride}, padding {c.padding}  \u2192  {c.output_shape}")
-    below = _pixel(layer, ax_vol, 0, min(geo.padded[1], geo.out[1]))[1] + 8
+    below = _pixel(layer, ax_vol, 0, min(geo.padded[1], geo.out[1]))[1] + 8 * s
     in_x = _pixel(layer, ax_vol, _X_IN, 0)[0]
     out_x = _pixel(layer, ax_vol, _X_OUT, 0)[0]
     bars_left, _ = _pixel(layer, ax_bars, 1, 0)
     bars_top = _pixel(layer, ax_bars, 1, -0.5)[1]
     bars_bottom = _pixel(layer, ax_bars, 1, len(_ROWS) - 0.5)[1]
 
-    def paint(draw):
-        draw.text(layer.xy(0.01, 0.96), heading, font=layer.font(11.5), fill=_BLACK, anchor="lm")
+    def paint(pen):
+        pen.text(layer.xy(0.01, 0.96), heading, font=layer.font(11.5), fill=_BLACK, anchor="lm")
         small, tiny = layer.font(9.5), layer.font(8.5)
         first = f"input {c.size}\u00d7{c.size}\u00d7{C} = {c.inputs:,} numbers"
         second = f"one neuron sees {k}\u00d7{k}\u00d7{C} = {c.fan_in:,} of them"
-        draw.text((in_x, below), first, font=small, fill=_BLACK, anchor="la")
-        draw.text((in_x, below + 16), second, font=small, fill=(0xb3, 0x4b, 0x00, 255),
+        pen.text((in_x, below), first, font=small, fill=_BLACK, anchor="la")
+        pen.text((in_x, below + 16 * s), second, font=small, fill=(*draw.rgb(CONV), 255),
                   anchor="la")
         # The output's words start under its box, or after the input's when those are long.
-        x = max(out_x, in_x + max(small.getlength(first), small.getlength(second)) + 14)
-        draw.text((x, below), f"output {c.out}\u00d7{c.out}\u00d7{K}", font=small,
+        x = max(out_x, in_x + max(small.getlength(first), small.getlength(second)) + 14 * s)
+        pen.text((x, below), f"output {c.out}\u00d7{c.out}\u00d7{K}", font=small,
                   fill=_BLACK, anchor="la")
-        draw.text((x, below + 16), f"= {c.neurons:,} neurons", font=small, fill=_BLACK,
+        pen.text((x, below + 16 * s), f"= {c.neurons:,} neurons", font=small, fill=_BLACK,
                   anchor="la")
-        draw.text((bars_left, bars_top - 24), "parameters to learn (log scale)",
+        pen.text((bars_left, bars_top - 24 * s), "parameters to learn (log scale)",
                   font=layer.font(10.5), fill=_BLACK, anchor="ls")
         for i, (attr, colour, label) in enumerate(_ROWS):
             value = getattr(c, attr)
             top = _pixel(layer, ax_bars, 1, i - 0.36)[1]
-            draw.text((bars_left, top - 3), label, font=tiny, fill=_BLACK, anchor="ld")
+            pen.text((bars_left, top - 3 * s), label, font=tiny, fill=_BLACK, anchor="ld")
             end, mid = _pixel(layer, ax_bars, max(value, 1), i)
             text = f"{value:,}"
             if value >= 1e10:            # long bar: the number goes inside its end
                 fill = _WHITE if colour != LOCAL else _BLACK
-                draw.text((end - 5, mid), text, font=small, fill=fill, anchor="rm")
+                pen.text((end - 5 * s, mid), text, font=small, fill=fill, anchor="rm")
             else:
-                draw.text((end + 5, mid), text, font=small, fill=_BLACK, anchor="lm")
+                pen.text((end + 5 * s, mid), text, font=small, fill=_BLACK, anchor="lm")
         for value, label in _TICKS:
             tx, _ = _pixel(layer, ax_bars, value, 0)
-            draw.text((tx, bars_bottom + 5), label, font=tiny, fill=_BLACK, anchor="ma")
+            pen.text((tx, bars_bottom + 5 * s), label, font=tiny, fill=_BLACK, anchor="ma")
 
     return paint
 
@@ -298,21 +172,22 @@ def plot_layer_counts(state, fig=None, artists=None):
     """Left: input and output volumes with one neuron's receptive field. Right: the
     parameters of the convolution, a locally connected layer and a dense layer."""
     if artists is None:
-        fig = fig or new_figure(10, 4.2)
+        fig = fig or draw.new_figure(*FIG_CALCULATOR)
         width, height = fig.get_size_inches() * fig.dpi
+        s = draw.scale(fig)
         # The diagram's axes has the shape of its limits, so one unit is as long both ways.
         xlim, ylim = (0.0, 2.85), (-0.05, 1.45)
-        w_px = 430
+        w_px = 430 * s
         h_px = w_px * (ylim[1] - ylim[0]) / (xlim[1] - xlim[0])
-        ax_vol = fig.add_axes([8 / width, 52 / height, w_px / width, h_px / height])
+        ax_vol = fig.add_axes([8 * s / width, 52 * s / height, w_px / width, h_px / height])
         ax_vol.set_xlim(*xlim)
         ax_vol.set_ylim(*ylim)
         ax_vol.axis("off")
-        padded = Rectangle((0, 0), 1, 1, fill=False, ec="#8c8c8c", lw=1, ls=(0, (3, 2)))
+        padded = Rectangle((0, 0), 1, 1, fill=False, ec=draw.NEUTRAL, lw=1, ls=(0, (3, 2)))
         ax_vol.add_patch(padded)
         faces = {}
-        for name, colour, alpha in (("inp", _GREY_FACE, 1.0), ("field", CONV, 0.85),
-                                    ("out", _GREY_FACE, 1.0), ("neuron", CONV, 1.0)):
+        for name, colour, alpha in (("inp", _FACE, 1.0), ("field", CONV, 0.85),
+                                    ("out", _FACE, 1.0), ("neuron", CONV, 1.0)):
             faces[name] = [Polygon(np.zeros((4, 2)), closed=True, fc=colour, ec=_EDGE, lw=0.8,
                                    alpha=alpha) for _ in range(3)]
             for face, shade in zip(faces[name], (0, 0.12, 0.25)):
@@ -325,17 +200,17 @@ def plot_layer_counts(state, fig=None, artists=None):
         ax_bars.set_xscale("log")
         ax_bars.set_xlim(1, MAX_COUNT)
         ax_bars.set_ylim(len(_ROWS) - 0.5, -0.5)
-        bare(ax_bars)
+        draw.bare(ax_bars)
         ax_bars.set_xticks([t for t, _ in _TICKS])   # grid lines; the text layer labels them
         ax_bars.xaxis.set_minor_locator(NullLocator())  # not eight more per decade
-        ax_bars.grid(axis="x", color="#e0e0e0", lw=0.8)
+        ax_bars.grid(axis="x", color=_FACE, lw=0.8)
         ax_bars.set_axisbelow(True)
         ax_bars.tick_params(axis="x", labelbottom=False, length=3)
         for spine in ("top", "right"):
             ax_bars.spines[spine].set_visible(False)
         bars = ax_bars.barh(range(len(_ROWS)), [1] * len(_ROWS), height=0.42, left=1,
                             color=[colour for _, colour, _ in _ROWS], ec=_EDGE, lw=0.6)
-        words = TextLayer(fig)
+        words = draw.TextLayer(fig)
         artists = dict(ax_vol=ax_vol, ax_bars=ax_bars, padded=padded, faces=faces, rays=rays,
                        bars=list(bars), words=words)
 
@@ -362,11 +237,6 @@ def _shade(colour, amount):
     return tuple(v * (1 - amount) for v in to_rgb(colour))
 
 
-def _times(big, small):
-    ratio = big / small
-    return f"{ratio:,.0f}" if ratio >= 10 else f"{ratio:.2g}"
-
-
 def _calculator_caption(c: LayerCounts):
     k, C, K = c.kernel_size, c.in_channels, c.filters
     positions = c.out * c.out
@@ -376,13 +246,13 @@ def _calculator_caption(c: LayerCounts):
         "size does not appear: the same filters slide over every position.",
         f"<b>Locally connected</b>: the same windows, but a separate set of filters at each of the "
         f"{c.out}&times;{c.out} = {positions:,} positions: {positions:,} &times; "
-        f"{c.conv_params:,} = <b>{c.local_params:,}</b> ({_times(c.local_params, c.conv_params)} "
-        "times the convolution).",
+        f"{c.conv_params:,} = <b>{c.local_params:,}</b> "
+        f"({times_as_many(c.local_params, c.conv_params)} times the convolution).",
         f"<b>Dense</b>: all {c.inputs:,} inputs to each of the {c.neurons:,} outputs: "
         f"{c.inputs:,} &times; {c.neurons:,} = {c.dense_weights:,} weights + {c.neurons:,} biases "
-        f"= <b>{c.dense_params:,}</b> ({_count_words(c.dense_params)}, "
-        f"{_times(c.dense_params, c.conv_params)} times the convolution; at 4 bytes each, "
-        f"{_memory(c.dense_params)}).",
+        f"= <b>{c.dense_params:,}</b> ({count_in_words(c.dense_params)}, "
+        f"{times_as_many(c.dense_params, c.conv_params)} times the convolution; at 4 bytes each, "
+        f"{float32_bytes(c.dense_params)}).",
     ]
     if c.skipped:
         rows = "row and column" if c.skipped == 1 else f"{c.skipped} rows and columns"
@@ -393,14 +263,17 @@ def _calculator_caption(c: LayerCounts):
     return "<br>".join(lines)
 
 
-def _memory(count):
-    size = count * 4
-    for limit, unit in ((1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB")):
-        if size >= limit:
-            return f"{size / limit:.3g} {unit}"
-    return f"{size} bytes"
+def explain(err):
+    """The learner's sentence for a filter that does not fit the padded image."""
+    if isinstance(err, DoesNotFit):
+        n, k, p = err.size, err.kernel_size, err.padding // 2   # DoesNotFit counts both sides
+        return (f"A {k}x{k} filter does not fit on a {n}x{n} image with padding {p}: there is "
+                "no place to put it. Make the image bigger or the filter smaller, or pad by at "
+                f"least {err.need}.")
+    return str(err)
 
 
+@catalog.factory
 def parameter_calculator(*, size=32, channels=3, filters=6, kernel_size=5, stride=1, padding=0):
     """Sliders for a convolution layer; its parameters against a locally connected and a
     dense layer with the same output, on a log scale.
@@ -422,88 +295,20 @@ def parameter_calculator(*, size=32, channels=3, filters=6, kernel_size=5, strid
     def compute(size, channels, filters, kernel_size, stride, padding):
         return layer_counts(size, channels, filters, kernel_size, stride=stride, padding=padding)
 
-    return Explorer(compute, plot_layer_counts, controls, new_figure(10, 4.2),
-                    caption=_calculator_caption, columns=3)
+    return Explorer(compute, plot_layer_counts, controls, draw.new_figure(*FIG_CALCULATOR),
+                    caption=_calculator_caption, explain=explain,
+                    layout=[["size", "channels", "filters"], ["kernel_size", "stride", "padding"]])
+
+
+catalog.register("07", "parameter calculator", parameter_calculator)
 
 
 # ------------------------------------------------------------- where a model's parameters are
-MODELS = MappingProxyType({
-    "LeNet-5": (lenet5, (1, 32, 32)),
-    "AlexNet": (alexnet, (3, 224, 224)),
-    "VGG16": (vgg16, (3, 224, 224)),
-    "VGG16 without the dense top": (functools.partial(vgg16, include_top=False), (3, 224, 224)),
-    "VGG19": (vgg19, (3, 224, 224)),
-    "example classifier": (example_classifier, (3, 128, 128)),
-})
-"""Name -> (function that builds the model, input shape). Summaries only: no weights."""
-
-#: what a reader must know to compare a model with its paper, shown with its name
-MODEL_NOTES = MappingProxyType({
-    "AlexNet": "torchvision's layout: 64 filters in the first layer, where the 2012 paper has 96",
-})
 _SHORT_NOTES = {"AlexNet": "torchvision's layout: 64 first filters, the paper's 96"}
 
-#: most layers with parameters in any of :data:`MODELS` (VGG19: 16 conv + 3 dense)
-MAX_ROWS = 19
 
-
-@dataclass(frozen=True)
-class ModelShare:
-    """The layers of a model that learn something, and their share of all parameters."""
-
-    name: str
-    summary: object            # cnnviz.layers.Summary, every layer
-    rows: tuple                # SummaryRow of the layers with parameters, in order
-    kinds: tuple               # "conv" or "dense", one per row
-
-    @property
-    def total(self):
-        return self.summary.total_params
-
-    @property
-    def conv_total(self):
-        return sum(r.params for r, kind in zip(self.rows, self.kinds) if kind == "conv")
-
-    @property
-    def dense_total(self):
-        return sum(r.params for r, kind in zip(self.rows, self.kinds) if kind == "dense")
-
-    @property
-    def shares(self):
-        """Each row's percentage of all parameters."""
-        return tuple(100 * r.params / self.total for r in self.rows)
-
-
-@functools.lru_cache(maxsize=None)
-def model_share(name):
-    """Summarise one of :data:`MODELS` and keep the layers with parameters.
-
-    Examples
-    --------
-    >>> m = model_share("LeNet-5")
-    >>> m.total, m.conv_total, m.dense_total
-    (61706, 2572, 59134)
-    >>> [r.name for r in m.rows]
-    ['Conv2d-1', 'Conv2d-4', 'Dense-8', 'Dense-10', 'Dense-12']
-    """
-    one_of(name, "model", tuple(MODELS))
-    build, input_shape = MODELS[name]
-    summary = build().summary(input_shape)
-    rows = tuple(r for r in summary.rows if r.params > 0)
-    kinds = tuple("conv" if r.name.startswith("Conv") else "dense" for r in rows)
-    return ModelShare(name, summary, rows, kinds)
-
-
-def _percent(share):
-    """A share in percent with one decimal; a small one is "<0.1%" rather than a false 0.0%.
-
-    >>> _percent(0.02), _percent(74.27)
-    ('<0.1%', '74.3%')
-    """
-    return "<0.1%" if 0 < share < 0.05 else f"{share:.1f}%"
-
-
-def _paint_share(layer, ax, m: ModelShare):
+def _paint_share(layer, ax, m):
+    s = layer.px_per_pt * 72 / draw.DPI          # pixel offsets follow the figure's dpi
     heading = f"{m.name} on a {m.summary.input_shape} input: {m.total:,} parameters"
     note = _SHORT_NOTES.get(m.name)
     legend = (
@@ -512,35 +317,34 @@ def _paint_share(layer, ax, m: ModelShare):
     )
     bottom = _pixel(layer, ax, 0, ax.get_ylim()[0])[1]
 
-    def paint(draw):
-        draw.text(layer.xy(0.01, 0.955), heading, font=layer.font(12), fill=_BLACK, anchor="lm")
+    def paint(pen):
+        pen.text(layer.xy(0.01, 0.955), heading, font=layer.font(12), fill=_BLACK, anchor="lm")
         if note:
-            draw.text(layer.xy(0.985, 0.955), f"({note})", font=layer.font(9), fill=_BLACK,
+            pen.text(layer.xy(0.985, 0.955), f"({note})", font=layer.font(9), fill=_BLACK,
                       anchor="rm")
         font = layer.font(9.5)
         x, y = layer.xy(0.01, 0.895)
         for colour, text in legend:
-            rgb = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
-            draw.rectangle((x, y - 6, x + 12, y + 6), fill=(*rgb, 255))
-            draw.text((x + 17, y), text, font=font, fill=_BLACK, anchor="lm")
-            x += 17 + font.getlength(text) + 24
+            pen.rectangle((x, y - 6 * s, x + 12 * s, y + 6 * s), fill=(*draw.rgb(colour), 255))
+            pen.text((x + 17 * s, y), text, font=font, fill=_BLACK, anchor="lm")
+            x += 17 * s + font.getlength(text) + 24 * s
         name_x = layer.xy(0.01, 0)[0]
-        shape_x = _pixel(layer, ax, 0, 0)[0] - 8
+        shape_x = _pixel(layer, ax, 0, 0)[0] - 8 * s
         for row, share in zip(m.rows, m.shares):
             i = m.rows.index(row)
             end, mid = _pixel(layer, ax, share, i)
-            draw.text((name_x, mid), row.name, font=font, fill=_BLACK, anchor="lm")
-            draw.text((shape_x, mid), str(row.output_shape), font=font, fill=_BLACK, anchor="rm")
-            text = f"{row.params:,} ({_percent(share)})"
+            pen.text((name_x, mid), row.name, font=font, fill=_BLACK, anchor="lm")
+            pen.text((shape_x, mid), str(row.output_shape), font=font, fill=_BLACK, anchor="rm")
+            text = f"{row.params:,} ({percent(share)})"
             if share > 55:           # long bar: the number goes inside its end
-                draw.text((end - 5, mid), text, font=font, fill=_WHITE, anchor="rm")
+                pen.text((end - 5 * s, mid), text, font=font, fill=_WHITE, anchor="rm")
             else:
-                draw.text((end + 5, mid), text, font=font, fill=_BLACK, anchor="lm")
+                pen.text((end + 5 * s, mid), text, font=font, fill=_BLACK, anchor="lm")
         for share in (0, 25, 50, 75, 100):
             tx, _ = _pixel(layer, ax, share, 0)
-            draw.text((tx, bottom + 5), f"{share}%", font=layer.font(8.5), fill=_BLACK,
+            pen.text((tx, bottom + 5 * s), f"{share}%", font=layer.font(8.5), fill=_BLACK,
                       anchor="ma")
-        draw.text((_pixel(layer, ax, 50, 0)[0], bottom + 20), "share of all parameters",
+        pen.text((_pixel(layer, ax, 50, 0)[0], bottom + 20 * s), "share of all parameters",
                   font=font, fill=_BLACK, anchor="ma")
 
     return paint
@@ -549,18 +353,18 @@ def _paint_share(layer, ax, m: ModelShare):
 def plot_model_share(state, fig=None, artists=None):
     """One bar per layer with parameters: its share of the model's total."""
     if artists is None:
-        fig = fig or new_figure(10, 5.4)
+        fig = fig or draw.new_figure(*FIG_SHARE)
         ax = fig.add_axes([0.30, 0.1, 0.64, 0.74])
         ax.set_xlim(0, 100)
-        bare(ax)
+        draw.bare(ax)
         ax.set_xticks([0, 25, 50, 75, 100])
         ax.tick_params(axis="x", labelbottom=False, length=3)
-        ax.grid(axis="x", color="#e0e0e0", lw=0.8)
+        ax.grid(axis="x", color=_FACE, lw=0.8)
         ax.set_axisbelow(True)
         for spine in ("top", "right"):
             ax.spines[spine].set_visible(False)
         bars = ax.barh(range(MAX_ROWS), [0] * MAX_ROWS, height=0.7, color=CONV)
-        artists = dict(ax=ax, bars=list(bars), words=TextLayer(fig))
+        artists = dict(ax=ax, bars=list(bars), words=draw.TextLayer(fig))
     ax = artists["ax"]
     n = len(state.rows)
     ax.set_ylim(max(n, 8) - 0.5, -0.5)
@@ -573,33 +377,40 @@ def plot_model_share(state, fig=None, artists=None):
     return fig, artists
 
 
-def _share_caption(m: ModelShare):
+def _share_caption(m):
     biggest = max(m.rows, key=lambda r: r.params)
     share = 100 * biggest.params / m.total
     table = m.summary._repr_html_()
     note = f" {html.escape(MODEL_NOTES[m.name])}." if m.name in MODEL_NOTES else ""
     return (
-        f"{html.escape(m.name)}:{note} The biggest layer, {biggest.name}, holds {biggest.params:,} parameters: {share:.1f}% of "
-        f"the {m.total:,}. Layers without parameters (ReLU, pooling, flatten) are left out of the "
+        f"{html.escape(m.name)}:{note} The biggest layer, {biggest.name}, holds "
+        f"{biggest.params:,} parameters: {share:.1f}% of the {m.total:,}. Layers without "
+        "parameters (ReLU, pooling, flatten) are left out of the "
         f"chart.<details><summary>Every layer of {html.escape(m.name)}</summary>{table}</details>"
     )
 
 
+@catalog.factory
 def model_share_explorer(model="VGG16"):
-    """A dropdown of networks; bars show how their parameters are spread over the layers."""
+    """A dropdown of networks; bars show how their parameters are spread over the layers.
+
+    Parameters
+    ----------
+    model : str
+        The network shown first, a key of :data:`cnnviz.lessons.parameters.MODELS`.
+    """
     import ipywidgets as widgets
 
     labels = [(f"{name} (torchvision)" if name == "AlexNet" else name, name) for name in MODELS]
     controls = dict(model=widgets.Dropdown(options=labels, value=model, description="model"))
-    return Explorer(lambda model: model_share(model), plot_model_share, controls, new_figure(10, 5.4),
-                    caption=_share_caption)
+    return Explorer(lambda model: model_share(model), plot_model_share, controls,
+                    draw.new_figure(*FIG_SHARE), caption=_share_caption)
 
 
-__all__ = ["CONV", "DENSE", "LOCAL", "LayerCounts", "MAX_ROWS", "MODELS", "ModelShare",
-           "layer_counts", "model_share", "model_share_explorer",
-           "parameter_calculator", "plot_layer_counts", "plot_model_share"]
+catalog.register("07", "where the parameters are", model_share_explorer,
+                 lambda: (("VGG16",), {}))
 
-BENCHMARK = [
-    ("07", "parameter calculator", lambda: parameter_calculator()),
-    ("07", "where the parameters are", lambda: model_share_explorer()),
-]
+
+__all__ = ["CONV", "DENSE", "FIG_CALCULATOR", "FIG_SHARE", "LOCAL", "MAX_COUNT", "explain",
+           "model_share_explorer", "parameter_calculator", "plot_layer_counts",
+           "plot_model_share"]

@@ -2,6 +2,9 @@
 # # 01 Pixels as matrices
 # Zoom into a photo until it turns into numbers, split colour into three matrices, and count what a plain dense network would have to learn.
 
+# %% [markdown] tags=["navigation"]
+# [Contents](../README.md#notebooks) · [02 Convolution step by step →](02_convolution_step_by_step.ipynb)
+
 # %% [markdown]
 # ## What you will learn
 #
@@ -26,7 +29,7 @@ plt.rcParams.update({"figure.dpi": 80, "figure.figsize": (8, 3)})
 # Here is Chelsea the cat, loaded as a grey image. `load_image` (and `load_sample`, which loads the photos that ship with cnnviz) returns floating-point numbers between 0 (black) and 1 (white). The array has one row per pixel row and one column per pixel column: its shape is the image's height and width.
 
 # %%
-grey = load_sample("chelsea", grayscale=True)
+grey = load_sample("chelsea", grey=True)
 print("shape:", grey.shape, " dtype:", grey.dtype)
 print(f"smallest: {grey.min():.3f} ({grey.min() * 255:.0f} of 255)   "
       f"largest: {grey.max():.3f} ({grey.max() * 255:.0f} of 255)")
@@ -48,7 +51,7 @@ plt.show()
 #
 # Move the sliders. The orange square on the left is the patch shown on the right, where every cell prints its value. Bright fur gives bigger numbers, dark places smaller ones; this photo has no pure white or pure black, and its values run only between the smallest and largest printed above. Make the patch bigger than 12x12 and the numbers no longer fit, but the colours still follow the values. Nothing about the patch on the right tells you that it is part of a cat: a network only ever sees numbers like these.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 pixel_zoom(grey)
 
 # %% [markdown]
@@ -68,7 +71,7 @@ assert np.array_equal(rgb[:, row, col], hwc[row, col])
 # %% [markdown]
 # Pick a channel below. Each plane is an ordinary grey matrix: bright where the photo has a lot of that colour. The cat's orange fur is bright in red, darker in green and darker still in blue. The eyes are a surprise: they look green, yet in the patch the explorer starts on, inside the left eye, red is the brightest of the three planes (the cell after the explorer prints the averages). Red and green both stand far above blue there, a yellowish mix: the name we give a colour does not tell you which of its three numbers is the largest.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 channel_explorer(rgb)
 
 # %%
@@ -92,7 +95,7 @@ print(f"a 50x50 grey image into 1,000 units: {cnnviz.dense_params(50 * 50, 1000,
 # Almost 200 million numbers to learn, for one layer, from a small photo. There is a second problem, and it is worse. Flattening forgets which pixel sat next to which. Shuffle the pixels with a fixed permutation: to a dense layer nothing has changed (its weights would simply be shuffled the same way), but the picture, and every edge and texture in it, is gone.
 
 # %%
-small = load_sample("chelsea", grayscale=True, size=(64, 96))
+small = load_sample("chelsea", grey=True, size=(64, 96))
 rng = np.random.default_rng(0)
 order = rng.permutation(small.size)
 shuffled = small.reshape(-1)[order].reshape(small.shape)
@@ -140,6 +143,7 @@ nb01.pixel_value(answer)
 answer = ...
 nb01.dense_weights(answer)
 
+
 # %% [markdown]
 # **4.** Write a function that turns a channels-last `(H, W, 3)` array into channels-first `(3, H, W)`.
 
@@ -164,3 +168,6 @@ nb01.channels_first(to_channels_first)
 # - The Pillow handbook's [concepts page](https://pillow.readthedocs.io/en/stable/handbook/concepts.html): modes such as `L`, `RGB`, `RGBA` and `P`.
 # - NumPy's [`moveaxis`](https://numpy.org/doc/stable/reference/generated/numpy.moveaxis.html) and the PyTorch docs on [image tensors](https://pytorch.org/vision/stable/transforms.html) (`C, H, W`).
 # - CS231n, [Convolutional Networks](https://cs231n.github.io/convolutional-networks/): the first section explains why full connectivity does not scale to images.
+
+# %% [markdown] tags=["navigation"]
+# [Contents](../README.md#notebooks) · [02 Convolution step by step →](02_convolution_step_by_step.ipynb)

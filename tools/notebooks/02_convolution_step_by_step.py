@@ -2,6 +2,9 @@
 # # 02 Convolution step by step
 # Slide a small kernel over an image one position at a time, watch each output number being made from a window of products, and meet the 180° flip that separates true convolution from what deep learning calls convolution.
 
+# %% [markdown] tags=["navigation"]
+# [← 01 Pixels as matrices](01_pixels_as_matrices.ipynb) · [Contents](../README.md#notebooks) · [03 Filters: what a kernel can do →](03_filters.ipynb)
+
 # %% [markdown]
 # ## What you will learn
 #
@@ -15,7 +18,8 @@ import numpy as np
 
 import cnnviz
 from cnnviz.filters import BOX_BLUR, VERTICAL_EDGE
-from cnnviz.explorers.stepper import FIVE_BY_FIVE, convolution_stepper, flip_explorer, written_sum
+from cnnviz.lessons.stepper import FIVE_BY_FIVE, written_sum
+from cnnviz.explorers.stepper import convolution_stepper, flip_explorer
 from cnnviz.exercises import nb02
 
 # %% [markdown]
@@ -88,7 +92,7 @@ assert np.array_equal(out, by_hand)          # cnnviz computes exactly the sums 
 #
 # Try the other examples. With the **6x6 step edge** and a vertical edge kernel, the output is 0 wherever the window sees a flat region and -3 wherever the window straddles the step: the kernel answers the question "is there a vertical edge here?". Leave the **operation** switch alone for now; section 5 explains it.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 convolution_stepper()
 
 # %% [markdown]
@@ -172,7 +176,7 @@ print("convolve2d is exactly -correlate2d:", np.array_equal(edge_conv, -edge_cor
 #
 # The explorer below applies each named kernel of `cnnviz.filters` both ways to a small image with a bright block in one corner, so it has a vertical and a horizontal edge. Kernels that look the same after a 180° turn (identity, box blur, Gaussian blur, sharpen, Laplacian) give identical outputs. Edge kernels (vertical, horizontal, Sobel, Prewitt) change sign. The shift kernel moves the picture the other way, and emboss lights it from the opposite side.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 corner = np.zeros((6, 6))
 corner[2:, 3:] = 1                  # a bright block in the bottom-right corner
 flip_explorer(corner, kernel="Vertical edge")
@@ -203,6 +207,7 @@ nb02.output_value(answer)
 answer = ...
 nb02.output_shape(answer)
 
+
 # %% [markdown]
 # **3.** Write cross-correlation yourself, with two nested `for` loops over the output rows and columns. Work out the output shape from the shapes of `image` and `kernel`, so that it also works for inputs and kernels that are not square. The check compares your function with `cnnviz.correlate2d` on six cases.
 
@@ -214,6 +219,7 @@ def correlate(image, kernel):
     ...  # your code here: make the output array, fill it in, return it
 
 nb02.cross_correlation(correlate)
+
 
 # %% [markdown]
 # **4.** Now write true convolution in one line, using your `correlate` from exercise 3 and a 180° turn of the kernel.
@@ -253,3 +259,6 @@ nb02.true_convolution(convolve)
 # - Vincent Dumoulin and Francesco Visin, [A guide to convolution arithmetic for deep learning](https://arxiv.org/abs/1603.07285): pictures of every window position, and the output-size formulas that notebook 04 explores.
 # - Goodfellow, Bengio and Courville, *Deep Learning*, [chapter 9](https://www.deeplearningbook.org/contents/convnets.html), section 9.1: the convolution operation, the flip, and why libraries use cross-correlation.
 # - The PyTorch documentation of [`torch.nn.Conv2d`](https://pytorch.org/docs/stable/generated/torch.nn.Conv2d.html), which states that the layer computes a cross-correlation; SciPy's [`scipy.signal.correlate2d`](https://docs.scipy.org/doc/scipy/reference/generated/scipy.signal.correlate2d.html) and [`convolve2d`](https://docs.scipy.org/doc/scipy/reference/generated/scipy.signal.convolve2d.html) for both operations side by side.
+
+# %% [markdown] tags=["navigation"]
+# [← 01 Pixels as matrices](01_pixels_as_matrices.ipynb) · [Contents](../README.md#notebooks) · [03 Filters: what a kernel can do →](03_filters.ipynb)

@@ -2,6 +2,9 @@
 # # 03 Filters: what a kernel can do
 # Blur, sharpen, shift and find edges in a photo with small kernels, type in a kernel of your own, meet two filters that no kernel can imitate, and see what happens at the border.
 
+# %% [markdown] tags=["navigation"]
+# [← 02 Convolution step by step](02_convolution_step_by_step.ipynb) · [Contents](../README.md#notebooks) · [04 Padding, stride, dilation and output size →](04_padding_stride_dilation.ipynb)
+
 # %% [markdown]
 # ## What you will learn
 #
@@ -36,7 +39,7 @@ plt.rcParams.update({"figure.dpi": 80, "figure.figsize": (8, 3)})
 # We work on a smaller copy of the grey cat from notebook 01, so that the explorers respond quickly. `cnnviz.filters.KERNELS` holds the classic kernels by name:
 
 # %%
-photo = load_sample("chelsea", grayscale=True, size=(150, 225))
+photo = load_sample("chelsea", grey=True, size=(150, 225))
 print("photo:", photo.shape)
 for name, kernel in filters.KERNELS.items():
     print(f"{name:16s} {kernel.shape[0]}x{kernel.shape[1]}, numbers add up to {kernel.sum():g}")
@@ -50,7 +53,7 @@ for name, kernel in filters.KERNELS.items():
 # - The **edge** kernels, **Sobel**, **Prewitt** and **Laplacian** have numbers that add up to zero. Their result is close to zero wherever the photo is flat, and positive or negative where brightness changes, so it is drawn on the red-blue map with its own colour bar. A few pixels respond far more strongly than the rest (half as strongly again, or more), so the colours stop short of them; the caption gives both numbers.
 # - **Emboss** is a diagonal edge detector with the photo added back on top, so the cat looks pressed into metal.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 kernel_gallery(photo)
 
 # %% [markdown]
@@ -91,7 +94,7 @@ for name in ["Box blur", "Sharpen", "Emboss", "Sobel x", "Laplacian"]:
 #
 # The caption under the figure says what the sum means for your kernel and how many pixels are clipped.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 custom_kernel(photo)
 
 # %% [markdown]
@@ -147,7 +150,7 @@ print(f"largest edge strength in the photo: {magnitude.max():.2f}")
 # %% [markdown]
 # Move the threshold. The orange line on the magnitude's colour bar marks it. A low threshold keeps the texture of the fur, a high one keeps only the outlines of the eyes and the nose. No single value is right for every photo: someone has to choose.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 sobel_edges(photo)
 
 # %% [markdown]
@@ -157,7 +160,7 @@ sobel_edges(photo)
 #
 # Move the noise slider. Each title gives the average distance from the clean photo. At 10% noise the median is far better than a blur of the same size. Push the noise towards 50% and the 3x3 median gets worse too. It still ignores a mix of salt (white) and pepper (black), but where more than half of a window is salt the median *is* white, and where more than half is pepper it is black. With more noise, more windows are like that. A bigger window makes such windows rarer, but it also erases fine detail such as the whiskers.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 median_vs_blur(photo)
 
 # %% [markdown]
@@ -213,7 +216,7 @@ assert median(a + b) != median(a) + median(b)
 # We need something to smooth away, so here is a full-resolution crop around the eye on the left of the picture, with some seeded random noise added:
 
 # %%
-eye = load_sample("chelsea", grayscale=True)[50:170, 100:280]
+eye = load_sample("chelsea", grey=True)[50:170, 100:280]
 rng = np.random.default_rng(0)
 noisy_eye = np.clip(eye + rng.normal(0, 0.05, eye.shape), 0, 1).astype(np.float32)
 print("eye crop:", eye.shape)
@@ -221,7 +224,7 @@ print("eye crop:", eye.shape)
 # %% [markdown]
 # The orange square sits on the dark ring around the eye. The panel on the right shows the bilateral weights inside that square: they follow the dark ring and leave out the bright fur around it, which the Gaussian would have mixed in. Compare how sharp the ring stays in the two middle panels. Then raise `range σ` until the bilateral picture looks like the Gaussian one: once every brightness difference counts as small, only distance is left.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 bilateral_vs_gaussian(noisy_eye, probe=(82, 46))
 
 # %% [markdown]
@@ -250,7 +253,7 @@ for mode in cnnviz.convolution.PAD_MODES:
 #
 # The explorer cuts a 48x48 piece around the eye on the left out of the photo and blurs it as if it were a whole image. Because the piece came from a larger photo, we know the real pixels around it and can compute the blur it *should* have had. The last panel shows the difference. Try each border mode, then make the blur larger: the band of wrong pixels grows with the kernel.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 border_modes(photo, row=40, col=62)
 
 # %% [markdown]
@@ -326,6 +329,7 @@ nb03.step_response(answer)
 answer = ...
 nb03.median_of_line(answer)
 
+
 # %% [markdown]
 # **4.** Write `edge_strength(image)`, which returns the Sobel magnitude `sqrt(Gx² + Gy²)`, using only `cnnviz.correlate2d`, `filters.SOBEL_X` and `filters.SOBEL_Y`. Keep the image's size and pad with `pad_mode="replicate"`, as `filters.sobel_magnitude` does.
 
@@ -352,3 +356,6 @@ nb03.sobel_by_hand(edge_strength)
 # - C. Tomasi and R. Manduchi, [Bilateral Filtering for Gray and Color Images](https://doi.org/10.1109/ICCV.1998.710815) (ICCV 1998), the paper that named the bilateral filter.
 # - PyTorch's [`Conv2d`](https://pytorch.org/docs/stable/generated/torch.nn.Conv2d.html) documentation, for `padding_mode` (`'zeros'`, `'reflect'`, `'replicate'`, `'circular'`).
 # - CS231n, [Visualizing what ConvNets learn](https://cs231n.github.io/understanding-cnn/): the learned first-layer filters of a real network.
+
+# %% [markdown] tags=["navigation"]
+# [← 02 Convolution step by step](02_convolution_step_by_step.ipynb) · [Contents](../README.md#notebooks) · [04 Padding, stride, dilation and output size →](04_padding_stride_dilation.ipynb)

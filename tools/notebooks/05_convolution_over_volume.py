@@ -2,6 +2,9 @@
 # # 05 Convolution over volume
 # Slide 3x3x3 filters over a colour photo: watch each channel's share add up to one map, stack many maps into an output volume, and meet the 1x1 convolution.
 
+# %% [markdown] tags=["navigation"]
+# [← 04 Padding, stride, dilation and output size](04_padding_stride_dilation.ipynb) · [Contents](../README.md#notebooks) · [06 Pooling →](06_pooling.ipynb)
+
 # %% [markdown]
 # ## What you will learn
 #
@@ -18,7 +21,8 @@ import matplotlib.pyplot as plt
 
 import cnnviz
 from cnnviz.images import load_sample
-from cnnviz.explorers.volume import COLOUR_FILTERS, filter_stack_explorer, partial_sums_explorer
+from cnnviz.explorers.volume import filter_stack_explorer, partial_sums_explorer
+from cnnviz.lessons.volume import COLOUR_FILTERS
 from cnnviz.exercises import nb05
 
 plt.rcParams.update({"figure.dpi": 80, "figure.figsize": (8, 3)})
@@ -74,7 +78,7 @@ print(f"{'sum + bias':>10} at (40, 60): {total[i, j]:+.4f}")
 assert np.allclose(total, out[0], atol=1e-6)
 
 # %% [markdown]
-# The explorer shows the same thing for the whole photo. Top row: the three colour planes and the photo. Middle row: the filter's three slices, each under the plane it slides over, and the bias. Bottom row: the partial map of each channel and, on the right, their sum plus the bias, which is the filter's output. All four maps share one colour scale: purple is positive, orange-brown negative, white zero (not red and blue, which here would look like the red and blue planes). The circle marks one output pixel, and the caption adds up its numbers; the black square on the planes is the 3x3 window it reads.
+# The explorer shows the same thing for the whole photo. Top row: the three colour planes and the photo. Middle row: the filter's three slices, each under the plane it slides over, and the bias. Bottom row: the partial map of each channel and, on the right, their sum plus the bias, which is the filter's output. All four maps share one colour scale: orange-brown is positive, purple negative, white zero (not red and blue, which here would look like the red and blue planes). The circle marks one output pixel, and the caption adds up its numbers; the black square on the planes is the 3x3 window it reads.
 #
 # Things to try:
 #
@@ -83,7 +87,7 @@ assert np.allclose(total, out[0], atol=1e-6)
 # - **blue only**: two slices are all zeros, so two partial maps are plain white, and the output is the blue plane.
 # - Move the **bias**: only the sum changes, by the same amount everywhere.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 partial_sums_explorer(rgb)
 
 # %% [markdown]
@@ -140,7 +144,7 @@ assert np.array_equal(cnnviz.conv2d_naive(x, w, b), y)
 #
 # Move the slider: each filter adds one map to the stack. Each map is drawn on its own scale (white is 0 and the title gives the largest value), because the filters' outputs differ a lot in size.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 filter_stack_explorer(rgb)
 
 # %% [markdown]
@@ -216,7 +220,7 @@ grey = cnnviz.conv2d(rgb, luma.reshape(1, 3, 1, 1))        # weight (C_out, C_in
 print("1x1 convolution:", rgb.shape, "->", grey.shape)
 per_pixel = np.einsum("c,chw->hw", luma, rgb)             # at every pixel: luma . (R, G, B)
 assert np.allclose(grey[0], per_pixel, atol=1e-6)
-assert np.allclose(grey[0], load_sample("chelsea", grayscale=True, size=(96, 144)), atol=1e-6)
+assert np.allclose(grey[0], load_sample("chelsea", grey=True, size=(96, 144)), atol=1e-6)
 
 fig, axes = plt.subplots(1, 2, figsize=(7, 2.6))
 axes[0].imshow(np.moveaxis(rgb, 0, -1))
@@ -268,6 +272,7 @@ nb05.output_shape(answer)
 answer = ...
 nb05.layer_params(answer)
 
+
 # %% [markdown]
 # **3.** Write a convolution with one filter as a sum of flat convolutions: call `cnnviz.correlate2d` once per channel, add the results and the bias. `x` has shape `(C, H, W)`, `w` has shape `(C, kh, kw)`, and `b` is a number; the result is one map of shape `(H - kh + 1, W - kw + 1)`. The check compares it with `cnnviz.conv2d`.
 
@@ -300,3 +305,6 @@ nb05.swap_red_blue(answer)
 # - PyTorch's [`torch.nn.Conv2d`](https://pytorch.org/docs/stable/generated/torch.nn.Conv2d.html): the *Variables* section gives the weight shape `(out_channels, in_channels, kernel_size[0], kernel_size[1])` (with groups, `in_channels / groups`).
 # - Min Lin, Qiang Chen and Shuicheng Yan, [Network In Network](https://arxiv.org/abs/1312.4400): where the idea of a small dense network at every pixel, the 1x1 convolution, comes from.
 # - Christian Szegedy et al., [Going deeper with convolutions](https://arxiv.org/abs/1409.4842): the Inception network, which uses 1x1 convolutions to reduce the number of channels before larger filters.
+
+# %% [markdown] tags=["navigation"]
+# [← 04 Padding, stride, dilation and output size](04_padding_stride_dilation.ipynb) · [Contents](../README.md#notebooks) · [06 Pooling →](06_pooling.ipynb)

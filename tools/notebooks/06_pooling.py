@@ -2,6 +2,9 @@
 # # 06 Pooling
 # Shrink a feature map by keeping the largest (or the average) value of each small window, work out the output size, and test how much of the result survives a one-pixel shift.
 
+# %% [markdown] tags=["navigation"]
+# [← 05 Convolution over volume](05_convolution_over_volume.ipynb) · [Contents](../README.md#notebooks) · [07 Parameters: dense vs convolutional →](07_parameters_dense_vs_conv.ipynb)
+
 # %% [markdown]
 # ## What you will learn
 #
@@ -17,9 +20,9 @@ import matplotlib.pyplot as plt
 
 import cnnviz
 from cnnviz.images import load_sample
-from cnnviz.explorers.pooling import (
-    demo_matrix, pooling_explorer, shift_explorer, shift_state, size_line, winners_explorer,
-)
+from cnnviz.explorers import pooling_explorer, shift_explorer, winners_explorer
+from cnnviz.lessons.pool_views import demo_matrix, shift_state
+from cnnviz.shapes import explain_pool_output_size
 from cnnviz.exercises import nb06
 
 plt.rcParams.update({"figure.dpi": 80, "figure.figsize": (8, 3)})
@@ -74,7 +77,7 @@ assert np.array_equal(pooled_volume[5], cnnviz.max_pool2d(volume[5:6], 2)[0])  #
 # To see what pooling does to a picture, we need a feature map with some structure. Take the grey cat at 72x108 pixels, correlate it with the Sobel x kernel from notebook 03, and apply a ReLU, as a convolution layer would. The map is bright where the photo gets brighter from left to right, and exactly zero wherever the response was negative: about half of the pixels.
 
 # %%
-grey = load_sample("chelsea", grayscale=True, size=(72, 108))
+grey = load_sample("chelsea", grey=True, size=(72, 108))
 edges = cnnviz.correlate2d(grey, cnnviz.filters.SOBEL_X, padding=1, pad_mode="replicate")
 fmap = np.maximum(edges, 0)                 # ReLU: keep the positive responses only
 pooled = cnnviz.max_pool2d(fmap[None], 2)[0]
@@ -101,7 +104,7 @@ plt.show()
 # - Set the window to 3 and the stride to 2: the windows now **overlap**, as in AlexNet's pooling layers.
 # - Set the stride larger than the window: pixels between windows are never looked at.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 pooling_explorer(fmap)
 
 # %% [markdown]
@@ -135,7 +138,7 @@ print("ceil mode: ", ceil_out, "  (the last window holds only the 5)")
 # Rounding up has one catch. When the stride is longer than the window, the extra window may start *after* the last pixel, and a window with nothing in it makes no sense. The rule (PyTorch's, and cnnviz's) is that **the last window must start inside the input** (or inside its padding on the left or top); if it would not, it is dropped. With 72 rows, a window of 2 and a stride of 8, rounding up asks for 10 windows, but the tenth would start at row 9 * 8 = 72, one past the last row:
 
 # %%
-print(size_line(72, 2, 8, ceil_mode=True))
+print(explain_pool_output_size(72, 2, stride=8, ceil_mode=True))
 print("floor mode gives", cnnviz.pool_output_size(72, 2, stride=8), "as well")
 
 # %% [markdown]
@@ -159,6 +162,7 @@ box = np.full((2, 2), 1 / 4)
 same = np.allclose(cnnviz.correlate2d(fmap, box, stride=2), cnnviz.avg_pool2d(fmap[None], 2)[0])
 print("2x2 average pooling equals correlation with a 2x2 kernel of 1/4 at stride 2:", same)
 assert same
+
 
 # %% [markdown]
 # ## 5. Does a one-pixel shift survive pooling?
@@ -190,7 +194,7 @@ assert np.isclose(after, shift_state(fmap, shift=1).same_after)     # the explor
 #
 # Try it in the explorer: blue marks positions with the same value, orange those that changed, grey those that are zero in both maps. A larger window keeps more values (about two in five for 4x4), at the price of a coarser map. Now set the shift to 2 with a 2x2 window: almost nothing stays in place. The pooled map has not been scrambled, though; it has moved by exactly one cell, as the check below the explorer shows.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 shift_explorer(fmap)
 
 # %%
@@ -229,7 +233,7 @@ print(grad)
 # %% [markdown]
 # In the explorer below, the winners of a 6x6 matrix are framed in orange, and the right-hand panel counts how many windows each pixel won. The *window* slider picks one window (counted row by row), outlined in blue together with its output and its index. With stride 2 every window has its own winner. Set the stride to 1: the windows overlap, a single large value wins several of them, and in backpropagation it would collect the gradients of all of them, while most pixels win nothing at all.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 winners_explorer(demo_matrix())
 
 # %% [markdown]
@@ -292,3 +296,6 @@ nb06.winner_indices(answer)
 # - Vincent Dumoulin and Francesco Visin, [A guide to convolution arithmetic for deep learning](https://arxiv.org/abs/1603.07285): its section on pooling arithmetic.
 # - Jost Tobias Springenberg et al., [Striving for Simplicity: The All Convolutional Net](https://arxiv.org/abs/1412.6806): replacing pooling layers by convolutions with stride 2.
 # - Aharon Azulay and Yair Weiss, [Why do deep convolutional networks generalize so poorly to small image transformations?](https://arxiv.org/abs/1805.12177), and Richard Zhang, [Making Convolutional Networks Shift-Invariant Again](https://arxiv.org/abs/1904.11486): how much a one-pixel shift really changes a network's output, and a fix (blur before subsampling).
+
+# %% [markdown] tags=["navigation"]
+# [← 05 Convolution over volume](05_convolution_over_volume.ipynb) · [Contents](../README.md#notebooks) · [07 Parameters: dense vs convolutional →](07_parameters_dense_vs_conv.ipynb)

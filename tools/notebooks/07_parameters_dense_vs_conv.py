@@ -2,6 +2,9 @@
 # # 07 Parameters: dense vs convolutional
 # Count what a layer has to learn: a convolution's small shared filters against a dense layer and an unshared "locally connected" layer with the same output, then read whole networks layer by layer.
 
+# %% [markdown] tags=["navigation"]
+# [← 06 Pooling](06_pooling.ipynb) · [Contents](../README.md#notebooks) · [08 A full CNN forward pass →](08_full_forward_pass.ipynb)
+
 # %% [markdown]
 # ## What you will learn
 #
@@ -14,9 +17,8 @@
 # %%
 import cnnviz
 from cnnviz.models import example_classifier, lenet5, vgg16
-from cnnviz.explorers.parameters import (
-    layer_counts, model_share, model_share_explorer, parameter_calculator,
-)
+from cnnviz.explorers.parameters import model_share_explorer, parameter_calculator
+from cnnviz.lessons.parameters import layer_counts, model_share
 from cnnviz.exercises import nb07
 
 # %% [markdown]
@@ -121,7 +123,7 @@ for size, padding in [(227, 0), (224, 0), (224, 2)]:
 # - AlexNet: size 227, 3 channels, 96 filters, kernel 11, stride 4. Then size 224, and padding 2.
 # - The 16x16x20 volume of section 3 with 3x3 filters and padding 1.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 parameter_calculator()
 
 # %% [markdown]
@@ -194,7 +196,7 @@ assert clf_summary.total_params == sum(by_hand)
 #
 # Pick a network. Each bar is one layer that learns something, as a share of the network's total: orange for convolutions, purple for dense layers. Open "Every layer" under the picture for the full summary. The AlexNet here is torchvision's, the layout most code uses today: its first layer has 64 filters (11x11, stride 4, padding 2) where the paper's, counted in section 3, has 96.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 model_share_explorer("VGG16")
 
 # %% [markdown]
@@ -270,3 +272,6 @@ nb07.wider_kernel(answer)
 # - Karen Simonyan and Andrew Zisserman, [Very Deep Convolutional Networks for Large-Scale Image Recognition](https://arxiv.org/abs/1409.1556): VGG, with its parameter counts in Table 2.
 # - Yaniv Taigman et al., [DeepFace: Closing the Gap to Human-Level Performance in Face Verification](https://doi.org/10.1109/CVPR.2014.220) (CVPR 2014): a network with several locally connected layers, which pay off because its face photos are aligned.
 # - Min Lin, Qiang Chen and Shuicheng Yan, [Network In Network](https://arxiv.org/abs/1312.4400): global average pooling instead of large dense layers at the end.
+
+# %% [markdown] tags=["navigation"]
+# [← 06 Pooling](06_pooling.ipynb) · [Contents](../README.md#notebooks) · [08 A full CNN forward pass →](08_full_forward_pass.ipynb)

@@ -2,6 +2,9 @@
 # # 08 A full CNN forward pass
 # Follow one image through a small trained network, layer by layer, from pixels to the probability of each shape; check every shape against the summary table, measure the accuracy on images it has never seen, and try a picture of your own.
 
+# %% [markdown] tags=["navigation"]
+# [← 07 Parameters: dense vs convolutional](07_parameters_dense_vs_conv.ipynb) · [Contents](../README.md#notebooks) · [09 Backpropagation through convolution and pooling →](09_backpropagation.ipynb)
+
 # %% [markdown]
 # ## What you will learn
 #
@@ -20,10 +23,11 @@ from PIL import Image, ImageDraw
 
 import cnnviz
 from cnnviz.datasets import CLASS_NAMES, make_shapes
-from cnnviz.images import IMAGES_DIR
+from cnnviz.images import sample_path
 from cnnviz.pretrained import INPUT_SHAPE, WEIGHTS_PATH, shapes_cnn, training_record
 from cnnviz.calibration import calibration_bins, expected_calibration_error
-from cnnviz.explorers.forward import demo_samples, forward_explorer, forward_pass, percent, read_picture
+from cnnviz.explorers.forward import forward_explorer
+from cnnviz.lessons.forward import demo_samples, forward_pass, percent, read_picture
 from cnnviz.exercises import nb08
 
 plt.rcParams.update({"figure.dpi": 80, "figure.figsize": (8, 3)})
@@ -186,8 +190,9 @@ for k in np.argsort(sample_probs.max(axis=1))[:3]:
     print(f"  sample {k}: a {CLASS_NAMES[labels[k]]}, predicted {CLASS_NAMES[predictions[k]]} "
           f"({percent(sample_probs[k].max())} sure)")
 
-# %%
+# %% tags=["nbval-ignore-output"]
 forward_explorer(net, images, labels, sample=3, filmstrip=(3, 6))     # sample 3 is a square, 6 a triangle
+
 
 # %% [markdown]
 # ## 6. Your own picture
@@ -208,7 +213,7 @@ def png_bytes(draw_on, size=200):
     return buffer.getvalue()
 
 drawing = png_bytes(lambda d: d.ellipse((40, 40, 160, 160), outline=0, width=14))
-small = read_picture(drawing)                     # load_image(bytes, grayscale=True, size=28)
+small = read_picture(drawing)                     # load_image(bytes, grey=True, size=28)
 state = forward_pass(net, small, layer=9)         # the explorer's own computation
 print("28x28 picture, mean brightness", round(float(small.mean()), 2), "-> inverted:", state.inverted)
 print("prediction:", state.prediction, f"({percent(state.probabilities.max())} sure)")
@@ -228,7 +233,7 @@ plt.show()
 
 # %%
 disc = read_picture(png_bytes(lambda d: d.ellipse((40, 40, 160, 160), fill=0)))
-cat = read_picture((IMAGES_DIR / "chelsea.png").read_bytes())
+cat = read_picture(sample_path("chelsea").read_bytes())
 strangers = {name: forward_pass(net, picture, layer=9) for name, picture in [("filled disc", disc), ("cat", cat)]}
 for name, s in strangers.items():
     print(f"{name:12s} inverted: {str(s.inverted):5s}  prediction: {s.prediction} ({percent(s.probabilities.max())} sure)")
@@ -323,6 +328,7 @@ nb08.flatten_length(answer)
 answer = ...
 nb08.dense_params(answer)
 
+
 # %% [markdown]
 # **3.** Write the softmax with a temperature, as the explorer's slider uses it: `tempered(scores, t)` returns the probabilities `exp(z_k / t) / sum_j exp(z_j / t)` for a 1-D array of scores. The check compares it with `cnnviz.softmax(scores / t)` on four cases.
 
@@ -347,3 +353,6 @@ nb08.tempered_softmax(tempered)
 # - Zijie J. Wang et al., [CNN Explainer](https://poloclub.github.io/cnn-explainer/): an interactive forward pass through a small CNN in the browser, with the same layers as here on colour images.
 # - The PyTorch tutorial [Training a Classifier](https://pytorch.org/tutorials/beginner/blitz/cifar10_tutorial.html) builds a network with the same layout for CIFAR-10 photos; its `forward` method is our section 4 in PyTorch.
 # - Chuan Guo et al., [On Calibration of Modern Neural Networks](https://arxiv.org/abs/1706.04599): how far a network's confidence can be from its real chance of being right.
+
+# %% [markdown] tags=["navigation"]
+# [← 07 Parameters: dense vs convolutional](07_parameters_dense_vs_conv.ipynb) · [Contents](../README.md#notebooks) · [09 Backpropagation through convolution and pooling →](09_backpropagation.ipynb)

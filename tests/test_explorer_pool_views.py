@@ -1,14 +1,24 @@
-"""Notebook 06's explorers, driven headlessly as a learner would drive them."""
+"""Notebook 06's explorers, driven headlessly as a learner would drive them, and their
+state (:mod:`cnnviz.lessons.pool_views`) checked against cnnviz's pooling."""
+
+import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
 
 import cnnviz
-from cnnviz.explorers.pooling import (
-    BENCHMARK, MAX_SHIFT, ShiftState, agreement_rgb, demo_feature_map, demo_matrix,
-    pool_state, pooling_explorer, shift_explorer, shift_state, size_line, winners_explorer,
-    winners_state,
+from cnnviz.errors import DoesNotFit, SettingError
+from cnnviz.explorers import catalog, draw
+from cnnviz.explorers.pool_views import (
+    agreement_rgb, pooling_explorer, pooling_limits, shift_explorer, winners_explorer,
+    winners_limits,
 )
+from cnnviz.lessons.pool_views import (
+    MAX_SHIFT, ShiftState, check_window_fits, demo_feature_map, demo_matrix, pool_state,
+    shift_state, winners_state,
+)
+from cnnviz.shapes import explain_pool_output_size
 from explorer_support import sweep
 
 FMAP = demo_feature_map()
@@ -17,7 +27,7 @@ SMALL = np.array([[2., 8, 1, 0], [5, 3, 4, 6], [0, 1, 7, 2], [9, 4, 3, 5]])
 
 def test_demo_feature_map_is_a_relu_edge_map():
     """The demo map is the ReLU of Sobel x on the 72x108 grey cat: non-negative, half zeros."""
-    grey = cnnviz.images.load_sample("chelsea", grayscale=True, size=(72, 108))
+    grey = cnnviz.images.load_sample("chelsea", grey=True, size=(72, 108))
     edges = cnnviz.correlate2d(grey, cnnviz.filters.SOBEL_X, padding=1, pad_mode="replicate")
     assert FMAP.shape == (72, 108)
     assert np.array_equal(FMAP, np.maximum(edges, 0))
@@ -74,25 +84,86 @@ def test_zoom_picks_the_window_over_the_chosen_pixel():
 
 @pytest.mark.parametrize("n,k,s,ceil", [(72, 2, 2, False), (108, 5, 5, False), (5, 2, 2, True),
                                         (72, 2, 8, True), (108, 3, 8, True), (7, 3, 1, False)])
-def test_size_line_ends_with_the_library_size(n, k, s, ceil):
+def test_explained_pool_size_ends_with_the_library_size(n, k, s, ceil):
     """The worked-out formula ends with cnnviz.pool_output_size's answer."""
-    line = size_line(n, k, s, ceil_mode=ceil)
+    line = explain_pool_output_size(n, k, stride=s, ceil_mode=ceil)
     assert line.startswith("ceil((" if ceil else "floor((")
     assert line.endswith(f" {cnnviz.pool_output_size(n, k, stride=s, ceil_mode=ceil)}")
 
 
-def test_size_line_explains_the_dropped_ceil_window():
+def test_explained_pool_size_names_the_dropped_ceil_window():
     """In ceil mode, a window that would start past the edge is named and removed."""
-    line = size_line(72, 2, 8, ceil_mode=True)
+    line = explain_pool_output_size(72, 2, stride=8, ceil_mode=True)
     assert "ceil((72 - 2) / 8) + 1 = 10" in line
     assert "window 10 would start at 72, outside the input: 9" in line
 
 
+def _windows_by_loop(n, k, s, p, ceil):
+    """Window starts (padded coordinates) counted one by one: a full window must fit the
+    padded input; in ceil mode a partial one may hang over its end, if it starts inside
+    the input or its left padding."""
+    count, start = 0, 0
+    while start + k <= n + 2 * p or (ceil and start < n + p and start < n + 2 * p - k + s):
+        count, start = count + 1, start + s
+    return count
+
+
+def test_explained_pool_size_against_window_counting():
+    """Over seeded random settings (padding too): the raw formula is the floor or ceiling of
+    the exact fraction, the final size is the number of windows counted by a loop (and
+    pool_output_size's), and a window is reported dropped exactly when the two differ."""
+    rng = np.random.default_rng(606)
+    dropped = refused = 0
+    for _ in range(400):
+        n, k, s = int(rng.integers(1, 40)), int(rng.integers(1, 9)), int(rng.integers(1, 12))
+        p, ceil = int(rng.integers(0, k // 2 + 1)), bool(rng.integers(2))
+        out = _windows_by_loop(n, k, s, p, ceil)
+        if out == 0:
+            with pytest.raises(DoesNotFit):
+                explain_pool_output_size(n, k, stride=s, padding=p, ceil_mode=ceil)
+            refused += 1
+            continue
+        line = explain_pool_output_size(n, k, stride=s, padding=p, ceil_mode=ceil)
+        exact = Fraction(n + 2 * p - k, s)
+        raw = (math.ceil(exact) if ceil else math.floor(exact)) + 1
+        assert out == cnnviz.pool_output_size(n, k, stride=s, padding=p, ceil_mode=ceil)
+        padded = f"{n} + 2*{p} - {k}" if p else f"{n} - {k}"
+        assert line.startswith(f"{'ceil' if ceil else 'floor'}(({padded}) / {s}) + 1 = {raw}")
+        assert line.endswith(f" {out}")
+        if raw != out:
+            dropped += 1
+            assert raw == out + 1
+            assert f", but window {raw} would start at {(raw - 1) * s - p}, outside" in line
+            assert (raw - 1) * s - p >= n             # it really starts past the last pixel
+        else:
+            assert "but" not in line
+    assert dropped > 5 and refused > 5                # the random settings reach both rules
+
+
+def test_explained_pool_size_refuses_what_pool_output_size_refuses():
+    """The same validation as pool_output_size: the stride defaults to the window."""
+    assert explain_pool_output_size(9, 3) == "floor((9 - 3) / 3) + 1 = 3"
+    with pytest.raises(SettingError, match="padding must be at most half of kernel_size"):
+        explain_pool_output_size(9, 3, padding=2)
+    with pytest.raises(ValueError, match="stride must be a positive integer; got 0"):
+        explain_pool_output_size(9, 3, stride=0)
+
+
 def test_window_larger_than_the_map_is_explained():
-    """A window bigger than the map raises a plain sentence saying what would fit."""
-    with pytest.raises(ValueError, match=r"A 5x5 window is larger than the 4x6 map, so it fits "
-                                         r"nowhere: choose a window of at most 4x4\."):
+    """A window bigger than the map raises DoesNotFit, a plain sentence saying what would
+    fit, with the numbers as fields; in all three states."""
+    with pytest.raises(DoesNotFit, match=r"A 5x5 window is larger than the 4x6 map, so it fits "
+                                         r"nowhere: choose a window of at most 4x4\.") as info:
         pool_state(np.ones((4, 6)), kernel_size=5)
+    err = info.value
+    assert (err.map_shape, err.size, err.kernel_size, err.padding, err.axis) == \
+        ((4, 6), 4, 5, 0, "rows")
+    with pytest.raises(DoesNotFit, match="larger than the 4x1 map") as info:
+        winners_state(np.ones((4, 1)), kernel_size=2)
+    assert info.value.axis == "columns" and info.value.shortfall == 1
+    with pytest.raises(DoesNotFit, match="larger than the 2x5 map"):
+        shift_state(np.ones((2, 8)), shift=1, kernel_size=3)
+    check_window_fits((4, 6), 4)                  # a window as large as the map fits
     with pytest.raises(ValueError, match="mode must be one of 'max', 'average'; got 'min'"):
         pool_state(SMALL, mode="min")
 
@@ -190,8 +261,8 @@ def test_fraction_same_ignores_cells_zero_in_both():
     b = np.array([[0., 3, 1, 5]])
     assert ShiftState.fraction_same(a, b) == pytest.approx(1 / 3)
     rgb = agreement_rgb(a, b)
-    assert [tuple(c) for c in rgb[0]] == [(232, 232, 232), (230, 159, 0), (0, 114, 178),
-                                          (230, 159, 0)]
+    zero, changed, same = (draw.PENDING,) * 3, draw.rgb(draw.HIGHLIGHT), draw.rgb(draw.BLUE)
+    assert [tuple(c) for c in rgb[0]] == [zero, changed, same, changed]
 
 
 def test_pooling_keeps_part_of_the_map_after_a_one_pixel_shift():
@@ -303,13 +374,17 @@ def test_winners_sweep_every_control_without_error():
                 assert state.window == w
 
 
-def test_benchmark_lists_every_explorer():
-    """BENCHMARK builds the three explorers of notebook 06 without error."""
-    assert [(nb, title) for nb, title, _ in BENCHMARK] == [
-        ("06", "pooling"), ("06", "shift by a pixel"), ("06", "pooling winners")]
-    for _, _, factory in BENCHMARK:
-        ex = factory()
+def test_catalog_lists_every_explorer():
+    """The catalog builds the three explorers of notebook 06 without error, from the
+    feature map and matrix the notebook uses."""
+    entries = [e for e in catalog.entries() if e.notebook == "06"]
+    assert [e.title for e in entries] == ["pooling", "shift by a pixel", "pooling winners"]
+    for entry in entries:
+        ex = entry.build()
         assert ex.last_error is None and ex.state is not None and ex.png
+    (fmap,), _ = entries[0].recipe()
+    assert np.array_equal(fmap, FMAP)
+    assert np.array_equal(entries[2].recipe()[0][0], demo_matrix())
 
 
 def test_every_step_of_the_zoom_sliders_moves_the_window():
@@ -353,3 +428,32 @@ def test_winner_index_panel_is_one_colour():
     cell = picture.shape[0] // ex.state.indices.shape[0]
     corners = picture[2::cell, 2::cell, :3].reshape(-1, 3)
     assert len(np.unique(corners, axis=0)) == 1
+
+
+def test_a_bug_in_the_state_is_recorded_not_explained(monkeypatch):
+    """Only a SettingError becomes the learner's sentence: a plain ValueError (a bug, such as
+    a broadcasting mistake) from the state reaches last_error, which the sweeps check."""
+    import cnnviz.explorers.pool_views as views
+
+    ex = pooling_explorer(FMAP)
+
+    def broken(*args, **kwargs):
+        return np.ones((2, 3)) + np.ones((4,))      # operands could not be broadcast
+
+    monkeypatch.setattr(views, "pool_state", broken)
+    ex.controls["kernel_size"].value = 3
+    assert isinstance(ex.last_error, ValueError) and not isinstance(ex.last_error, SettingError)
+    assert ex.state is None and "Something went wrong" in ex.message
+
+
+def test_constraints_are_pure_functions_of_the_values():
+    """The limits come from the values alone: the same values give the same limits, and a
+    window that does not fit limits nothing (the figure explains it instead)."""
+    values = dict(kernel_size=5, stride=5, ceil_mode=True, row=71, col=107)
+    assert pooling_limits(values, (72, 108)) == pooling_limits(dict(values), (72, 108))
+    assert pooling_limits(values, (72, 108))["row"] == {"max": 70, "step": 5, "value": 70}
+    assert pooling_limits(dict(values, kernel_size=7, ceil_mode=False), (5, 6)) == {}
+    assert winners_limits(dict(kernel_size=3, stride=3, window=5), (6, 6)) == \
+        {"window": {"max": 3}}
+    assert winners_limits(dict(kernel_size=2, stride=1, window=0), (1, 6)) == \
+        {"window": {"max": 0}}
