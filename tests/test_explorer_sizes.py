@@ -433,3 +433,17 @@ def test_stored_picture_draws_the_legend_at_its_density():
         words = artists["words"].rgba            # the heading, titles, legend and formula
         areas.append(np.all(words[..., :3] == _TAP_INPUT, axis=-1).sum())
     assert areas[0] > 50 and 3.5 < areas[1] / areas[0] < 4.5
+
+
+def test_every_control_of_the_no_fit_explorer_changes_its_sentence():
+    """On notebook 04's "no window fits" explorer, moving the stride or the padding mode
+    changes what the figure says (a learner sees each move answered)."""
+    ex = size_explorer(5, 7, padding=0)
+    first = ex.message
+    assert ex.state is None and "No window fits" in first and "stride of 1" in first
+    ex.controls["stride"].value = 2
+    assert ex.message != first and "stride of 2" in ex.message
+    ex.controls["stride"].value = 1
+    ex.controls["mode"].value = "valid"
+    assert ex.message != first and "'valid' padding" in ex.message
+    assert ex.last_error is None

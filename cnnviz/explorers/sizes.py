@@ -261,10 +261,15 @@ def explain(err):
         p = err.padding // 2                      # DoesNotFit counts both sides
         kernel = f"a {k}x{k} kernel" + (f" with dilation {d}" if d > 1 else "")
         needs = f"spans {span} pixels" if d > 1 else f"needs {span} pixels"
-        return (f"No window fits: {kernel} {needs} across, but the {n}x{n} input with padding "
-                f"{p} is only {n} + 2*{p} = {n + 2 * p} wide. Use padding >= "
+        mode = err.fields.get("padding_mode", "custom")
+        padding = f"'{mode}' padding ({p})" if mode != "custom" else f"padding {p}"
+        stride = err.fields.get("stride")
+        why_not_stride = (f"A stride of {stride} cannot help" if stride is not None
+                          else "The stride cannot help")
+        return (f"No window fits: {kernel} {needs} across, but the {n}x{n} input with {padding} "
+                f"is only {n} + 2*{p} = {n + 2 * p} wide. Use padding >= "
                 f"{-(-(span - n) // 2)}{', less dilation' if d > 1 else ''} or a smaller kernel. "
-                "(The stride cannot help: it only spaces out the windows, and not even one fits.)")
+                f"({why_not_stride}: it only spaces out the windows, and not even one fits.)")
     if isinstance(err, UnevenPadding):
         kernel = f"a {err.kernel_size}x{err.kernel_size} kernel"
         if err.dilation > 1:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validate import nonnegative_int, positive_int
-from ..errors import SettingError
+from ..errors import DoesNotFit, SettingError
 from ..shapes import (
     conv_output_size, effective_kernel_size, explain_output_size, padding_for, window_coverage,
 )
@@ -143,7 +143,11 @@ def output_size_state(size, kernel_size, *, padding=0, stride=1, dilation=1, win
     else:
         mode, p = "custom", nonnegative_int(padding, "padding")
     window = nonnegative_int(window, "window")
-    out = conv_output_size(n, k, stride=s, padding=p, dilation=d)
+    try:
+        out = conv_output_size(n, k, stride=s, padding=p, dilation=d)
+    except DoesNotFit as err:   # the same error, with the settings the sentence names
+        raise DoesNotFit(str(err), size=n, kernel_size=k, padding=2 * p, dilation=d,
+                         stride=s, padding_mode=mode) from None
     if window >= out * out:
         raise NoSuchWindow(window=window, out=out)
     explanation = explain_output_size(n, k, stride=s, padding=p, dilation=d)
