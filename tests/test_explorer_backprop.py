@@ -1,18 +1,19 @@
-"""Notebook 09's explorers and their state (cnnviz.lessons.backprop), driven as a learner would."""
+"""Notebook 09's backward-pass explorers and their state (cnnviz.lessons.backprop), driven as
+a learner would; the gradient check's are in test_explorer_gradient_check.py."""
 
 import numpy as np
 import pytest
 
 import cnnviz
 from cnnviz.errors import DoesNotFit
-from cnnviz.explorers import catalog, draw
+from cnnviz.explorers import catalog
 from cnnviz.explorers.backprop import (
-    gradient_check_explorer, gradient_stepper, pool_backward_explorer, stride_backward_explorer,
+    gradient_stepper, pool_backward_explorer, stride_backward_explorer,
 )
+from cnnviz.explorers.gradient_check import gradient_check_explorer
 from cnnviz.lessons import backprop as lesson
 from cnnviz.lessons.backprop import (
-    EXAMPLES, NoSuchEntry, gradient_check, gradient_step, pool_backward, pool_winners,
-    strided_backward,
+    EXAMPLES, NoSuchEntry, gradient_step, pool_backward, pool_winners, strided_backward,
 )
 from explorer_support import sweep
 
@@ -191,57 +192,16 @@ def test_pool_winners_break_ties_like_max_pool2d():
         assert np.array_equal(pool_winners(x, 2).ravel(), expected)
 
 
-# --------------------------------------------------------------------- gradient check
-@pytest.mark.parametrize("target", lesson.CHECK_TARGETS)
-def test_gradient_check_is_u_shaped(target):
-    """float64: the error falls to below 1e-7 and rises again for tiny steps; float32's best
-    step is larger and its best error larger."""
-    s = gradient_check(target=target)
-    e64, e32 = np.asarray(s.errors["float64"]), np.asarray(s.errors["float32"])
-    b64, b32 = s.best("float64"), s.best("float32")
-    assert s.error("float64", b64) < 1e-7
-    assert e64[0] > 100 * s.error("float64", b64) and e64[-1] > 100 * s.error("float64", b64)
-    assert b32 > b64
-    assert s.error("float32", b32) > s.error("float64", b64)
-    assert -6 <= b64 <= -3 and -3 <= b32 <= -1
-    assert np.isnan(e32[-1]) and not np.isnan(e64).any()
-
-
-def test_gradient_check_analytic_gradient_matches_torch():
-    """The analytic gradient of the check's network equals PyTorch's autograd."""
-    torch = torch_or_skip()
-    F = torch.nn.functional
-    net = lesson.check_network(0)
-    x = np.random.default_rng(1).normal(size=(1, 1, 8, 8))
-    p = {k: torch.tensor(np.asarray(v, np.float64), requires_grad=True)
-         for k, v in net.parameters().items()}
-    X = torch.tensor(x, requires_grad=True)
-    h = F.max_pool2d(F.relu(F.conv2d(X, p["Conv2d-1.weight"], p["Conv2d-1.bias"])), 2)
-    logits = h.reshape(1, -1) @ p["Dense-5.weight"].T + p["Dense-5.bias"]
-    F.cross_entropy(logits, torch.tensor([0])).backward()
-    for target, ref in (("conv weights", p["Conv2d-1.weight"].grad), ("input", X.grad)):
-        assert np.allclose(gradient_check(target=target).analytic, ref.numpy(), rtol=1e-6,
-                           atol=1e-12)
-
-
-def test_gradient_check_refusals():
-    """Unknown targets and steps off the grid are refused by name."""
-    with pytest.raises(ValueError, match="target must be one of"):
-        gradient_check(target="bias")
-    with pytest.raises(ValueError, match="eps_exponent must be one of"):
-        gradient_check(eps_exponent=3)
-
-
 # --------------------------------------------------------------------------- explorers
-FACTORIES = [gradient_stepper, stride_backward_explorer, pool_backward_explorer,
-             gradient_check_explorer]
+FACTORIES = [gradient_stepper, stride_backward_explorer, pool_backward_explorer]
 
 
 def test_catalog_lists_the_four_explorers():
-    """Notebook 09 registers four explorers in the catalog, built from these factories."""
+    """Notebook 09 registers four explorers in the catalog, built from these factories and,
+    last, the gradient check's."""
     entries = [e for e in catalog.entries() if e.notebook == "09"]
     assert [getattr(e.factory, "__wrapped__", e.factory) for e in entries] == \
-           [getattr(f, "__wrapped__", f) for f in FACTORIES]
+           [getattr(f, "__wrapped__", f) for f in FACTORIES + [gradient_check_explorer]]
 
 
 @pytest.mark.parametrize("factory", FACTORIES, ids=lambda f: f.__name__)
@@ -310,42 +270,3 @@ def test_stored_picture_has_twice_the_pixels(factory):
     stored = Image.open(io.BytesIO(ex.static_png()))
     assert stored.width == 2 * live.width and stored.height > 2 * live.height
     assert ex.last_error is None
-
-
-def test_check_plot_marks_the_chosen_step():
-    """The purple line sits at the slider's step; the drawn curves change with the target
-    only (they are drawn once per target), the line and the numbers with the step."""
-    ex = gradient_check_explorer()
-    ex.controls["eps_exponent"].value = -8
-    assert ex.artists["chosen"].get_xdata()[0] == pytest.approx(1e-8)
-    curves = ex.artists["plot"].image.get_array().copy()
-    ex.controls["eps_exponent"].value = -3
-    assert np.array_equal(ex.artists["plot"].image.get_array(), curves)
-    assert ex.artists["chosen"].get_xdata()[0] == pytest.approx(1e-3)
-    ex.controls["target"].value = "input"
-    assert not np.array_equal(ex.artists["plot"].image.get_array(), curves)
-    assert draw.scale(ex.fig) == 1
-
-
-def test_check_plot_overlay_lies_on_the_drawn_axes():
-    """The moving line's axes and the drawn plot's axes cover the same pixels: the line at
-    eps = 1 falls on the last point of the curves, in the stored picture too."""
-    from cnnviz.explorers.backprop import PLOT_AXES
-
-    for dpi in (draw.DPI, 2 * draw.DPI):
-        ex = gradient_check_explorer(eps_exponent=0)
-        fig = draw.new_figure(*ex.fig.get_size_inches(), dpi=dpi)
-        fig, artists = ex.plot(ex.state, fig, None)
-        rgb = draw.figure_rgb(fig).astype(int)
-        purple = np.abs(rgb - draw.rgb(draw.ACCENT)).sum(-1) < 40
-        cols = np.flatnonzero(purple.any(axis=0))
-        x0, _, w, _ = PLOT_AXES
-        width = fig.get_size_inches()[0] * dpi
-        # eps = 1 is a factor 3 inside the right end of a log axis from 1e-12 / 3 to 3
-        span = np.log10(3) - np.log10(1e-12 / 3)
-        expected = (x0 + w * (1 - np.log10(3) / span)) * width
-        assert abs(cols.mean() - expected) < 2 * dpi / draw.DPI
-        # the drawn curves' last point (eps = 1, a dot 4 points wide) sits under the line
-        orange = np.abs(rgb - draw.rgb(draw.HIGHLIGHT)).sum(-1) < 40
-        right = np.flatnonzero(orange[:, :int(0.66 * width)].any(axis=0)).max()
-        assert abs(right - 2 * dpi / 72 - cols.mean()) < 2 * dpi / draw.DPI

@@ -1,5 +1,6 @@
-"""Notebook 10's explorers, driven headlessly: the training panel (controls, Start, Pause,
-Reset, the foreground run) and the drawing explorer."""
+"""Notebook 10's training panel (cnnviz.explorers.training), driven headlessly: controls,
+Start, Pause, Reset, the foreground run. The drawing explorer's tests are in
+test_explorer_drawing.py."""
 
 import time
 
@@ -7,14 +8,9 @@ import numpy as np
 import pytest
 
 from cnnviz.explorers import catalog
-from cnnviz.explorers.training import (
-    CHUNK, REDRAW_EVERY, drawing_explorer, drawing_state, training_panel,
-)
+from cnnviz.explorers.training import CHUNK, REDRAW_EVERY, training_panel
 from cnnviz.lessons import training as lesson
-from cnnviz.lessons.drawing import shape_strokes, strokes_to_image
 from explorer_support import sweep
-
-pytest.importorskip("ipycanvas", reason="ipycanvas is not installed")
 
 
 @pytest.fixture(scope="module")
@@ -150,39 +146,3 @@ def test_the_panel_trains_a_learners_own_network(data):
         assert ex.last_error is None and ex.state.step == 6
         assert len(ex.state.kernels) == (0 if net is not wide else 12)
         assert ex.trainer.model is net
-
-
-# ---------------------------------------------------------------------------- drawing
-def test_drawing_probabilities_follow_the_strokes():
-    """Probabilities are the network's on the pad's image; a new stroke changes them."""
-    net = lesson.shapes_cnn()
-    ex = drawing_explorer(net)
-    image = strokes_to_image(shape_strokes("circle"))
-    np.testing.assert_allclose(ex.state["probs"], net.forward(image), rtol=1e-6)
-    before, png = ex.state["probs"].copy(), ex.png
-    ex.pad._down(20, 140)
-    ex.pad._move(260, 140)
-    ex.pad._up(260, 140)                                  # a line across the circle
-    assert not np.allclose(ex.state["probs"], before) and ex.png != png
-    assert ex.last_error is None
-
-
-def test_an_empty_pad_asks_for_a_drawing():
-    """Clear leaves nothing to read: a sentence, not an error; drawing brings the bars back."""
-    ex = drawing_explorer(lesson.shapes_cnn())
-    ex.pad.clear()
-    assert ex.state is None and "Nothing drawn yet" in ex.message and ex.last_error is None
-    ex.pad.draw(shape_strokes("cross"))
-    assert ex.state is not None
-    assert ex.state["names"][int(np.argmax(ex.state["probs"]))] == "cross"
-
-
-def test_drawing_state_takes_logits_or_probabilities():
-    """A network ending in Softmax and one ending in logits give the same probabilities."""
-    from cnnviz.layers import Sequential
-    net = lesson.shapes_cnn()
-    image = strokes_to_image(shape_strokes("square"))
-    with_softmax = drawing_state(net, image)["probs"]
-    logits_only = drawing_state(Sequential(net.layers[:-1]), image)["probs"]
-    np.testing.assert_allclose(with_softmax, logits_only, rtol=1e-5, atol=1e-7)
-    assert with_softmax.sum() == pytest.approx(1.0)

@@ -78,7 +78,7 @@ def test_too_small_crawls_and_too_large_diverges(notebook_data):
 
 @pytest.fixture(scope="module")
 def notebook_network(notebook_data):
-    from cnnviz.explorers.training import notebook_run
+    from cnnviz.explorers.drawing import notebook_run
     return notebook_run()["net"]
 
 

@@ -7,12 +7,12 @@ function, and a factory that returns an :class:`Explorer`.
 """
 
 from ._base import Explorer, TextLayer, new_figure, render_png
-from .architectures import architecture_gallery, receptive_field_explorer
-from .backprop import (
-    gradient_check_explorer, gradient_stepper, pool_backward_explorer, stride_backward_explorer,
-)
+from .receptive_fields import receptive_field_explorer
+from .architectures import architecture_gallery
+from .backprop import gradient_stepper, pool_backward_explorer, stride_backward_explorer
 from .parameters import model_share_explorer, parameter_calculator
 from .forward import forward_explorer
+from .gradient_check import gradient_check_explorer
 from .gallery import (
     bilateral_vs_gaussian, border_modes, custom_kernel, kernel_gallery, median_vs_blur,
     sobel_edges,

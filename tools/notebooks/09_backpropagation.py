@@ -25,9 +25,8 @@ from cnnviz.pretrained import shapes_cnn
 from cnnviz.lessons.backprop import (
     WORKED_INPUT, WORKED_KERNEL, gradient_check, layer_gradients, strided_backward,
 )
-from cnnviz.explorers.backprop import (
-    gradient_check_explorer, gradient_stepper, pool_backward_explorer, stride_backward_explorer,
-)
+from cnnviz.explorers.backprop import gradient_stepper, pool_backward_explorer, stride_backward_explorer
+from cnnviz.explorers.gradient_check import gradient_check_explorer
 from cnnviz.exercises import nb09
 
 plt.rcParams.update({"figure.dpi": 80, "figure.figsize": (8, 3)})

@@ -26,7 +26,8 @@ from cnnviz.pretrained import shapes_cnn
 from cnnviz.training import evaluate, predict
 from cnnviz.lessons import training as lesson
 from cnnviz.explorers.forward import demo_samples
-from cnnviz.explorers.training import drawing_explorer, forward_explorer, training_panel
+from cnnviz.explorers.training import training_panel
+from cnnviz.explorers.drawing import drawing_explorer, forward_explorer
 from cnnviz.exercises import nb10
 
 plt.rcParams.update({"figure.dpi": 80, "figure.figsize": (8, 3)})

@@ -27,7 +27,8 @@ from cnnviz.lessons.architectures import (
     architecture_table, effective_field, gradient_through_depth, mass_width,
     random_conv_stack, share_inside, unit_input_gradient,
 )
-from cnnviz.explorers.architectures import architecture_gallery, receptive_field_explorer
+from cnnviz.explorers.receptive_fields import receptive_field_explorer
+from cnnviz.explorers.architectures import architecture_gallery
 from cnnviz.exercises import nb13
 
 plt.rcParams.update({"figure.dpi": 80, "figure.figsize": (8, 3)})
