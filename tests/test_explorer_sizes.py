@@ -10,9 +10,9 @@ from cnnviz.errors import DoesNotFit, SettingError
 from cnnviz.explorers import catalog
 from cnnviz.explorers.draw import matrix_rgb
 from cnnviz.explorers.sizes import (
-    _LEGEND, CELL, COVERAGE_CMAP, _formula_text, constrain, explain, grid_rgb, size_explorer,
+    _LEGEND, CELL, COVERAGE_CMAP, _formula_text, constrain, grid_rgb, size_explorer,
 )
-from cnnviz.lessons.sizes import NoSuchWindow, idle_controls, output_size_state
+from cnnviz.lessons.sizes import NoSuchWindow, explain, idle_controls, output_size_state
 from cnnviz.shapes import UnevenPadding, padding_for, window_coverage
 from explorer_support import sweep
 

@@ -10,7 +10,9 @@ from ._base import Explorer, TextLayer, new_figure, render_png
 from .receptive_fields import receptive_field_explorer
 from .architectures import architecture_gallery
 from .backprop import gradient_stepper, pool_backward_explorer, stride_backward_explorer
-from .parameters import model_share_explorer, parameter_calculator
+from .filter_stack import filter_stack_explorer
+from .model_share import model_share_explorer
+from .parameters import parameter_calculator
 from .forward import forward_explorer
 from .gradient_check import gradient_check_explorer
 from .gallery import (
@@ -18,10 +20,11 @@ from .gallery import (
     sobel_edges,
 )
 from .pixels import channel_explorer, pixel_zoom
-from .pool_views import pooling_explorer, shift_explorer, winners_explorer
+from .pool_views import pooling_explorer, shift_explorer
+from .pool_winners import winners_explorer
 from .sizes import size_explorer
 from .stepper import convolution_stepper, flip_explorer
-from .volume import filter_stack_explorer, partial_sums_explorer
+from .volume import partial_sums_explorer
 
 __all__ = [
     "Explorer", "TextLayer", "new_figure", "render_png",

@@ -31,9 +31,10 @@ import numpy as np
 #: the output metadata key under which a saved notebook keeps an explorer's origin
 METADATA_KEY = "cnnviz_explorer"
 #: the explorer modules, in notebook order; importing them registers their entries
-MODULES = ("pixels", "stepper", "gallery", "sizes", "volume", "pool_views", "parameters", "forward",
-           "backprop", "gradient_check", "training", "drawing", "augmentation", "interpretation",
-           "receptive_fields", "architectures", "beyond")
+MODULES = ("pixels", "stepper", "gallery", "sizes", "volume", "filter_stack", "pool_views",
+           "pool_winners", "parameters", "model_share", "forward", "backprop", "gradient_check",
+           "training", "drawing", "augmentation", "interpretation", "receptive_fields",
+           "architectures", "beyond")
 
 
 def fingerprint(value) -> str:

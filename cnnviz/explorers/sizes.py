@@ -4,7 +4,8 @@ One explorer: sliders for input size, kernel size, padding, stride and dilation 
 the padded input as a grid with every window's start marked, one window's taps
 highlighted and the cells no window reads in purple; beside it the output grid, a
 heat map of how many windows read each input pixel, and the output-size formula
-with the numbers substituted. State: :mod:`cnnviz.lessons.sizes`; maths: :mod:`cnnviz.shapes`.
+with the numbers substituted. State, caption and explanations: :mod:`cnnviz.lessons.sizes`;
+maths: :mod:`cnnviz.shapes`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Rectangle
 
 from ..errors import DoesNotFit
-from ..lessons.sizes import NoSuchWindow, PADDING_MODES, idle_controls, output_size_state
+from ..lessons.sizes import PADDING_MODES, caption, explain, idle_controls, output_size_state
 from ..shapes import UnevenPadding, conv_output_size, padding_for
 from . import catalog, draw
 from ._base import Explorer
@@ -254,66 +255,6 @@ def constrain(values):
     return {"padding": padding, "window": {"max": max(0, out * out - 1)}}
 
 
-def explain(err):
-    """The learner's sentence for a setting the state refuses."""
-    if isinstance(err, DoesNotFit):
-        n, k, d, span = err.size, err.kernel_size, err.dilation, err.span
-        p = err.padding // 2                      # DoesNotFit counts both sides
-        kernel = f"a {k}x{k} kernel" + (f" with dilation {d}" if d > 1 else "")
-        needs = f"spans {span} pixels" if d > 1 else f"needs {span} pixels"
-        mode = err.fields.get("padding_mode", "custom")
-        padding = f"'{mode}' padding ({p})" if mode != "custom" else f"padding {p}"
-        stride = err.fields.get("stride")
-        why_not_stride = (f"A stride of {stride} cannot help" if stride is not None
-                          else "The stride cannot help")
-        return (f"No window fits: {kernel} {needs} across, but the {n}x{n} input with {padding} "
-                f"is only {n} + 2*{p} = {n + 2 * p} wide. Use padding >= "
-                f"{-(-(span - n) // 2)}{', less dilation' if d > 1 else ''} or a smaller kernel. "
-                f"({why_not_stride}: it only spaces out the windows, and not even one fits.)")
-    if isinstance(err, UnevenPadding):
-        kernel = f"a {err.kernel_size}x{err.kernel_size} kernel"
-        if err.dilation > 1:
-            kernel += f" with dilation {err.dilation}"
-        return (f"'same' padding for {kernel} needs {err.total} extra pixels per row, an odd "
-                f"number: it cannot be split equally between the two sides (PyTorch puts "
-                f"{err.before} before and {err.after} after). This diagram pads every side "
-                "equally: pick an odd kernel size, or 'custom' padding.")
-    if isinstance(err, NoSuchWindow):
-        return (f"There is no window {err.window}: a {err.out}x{err.out} output has "
-                f"{err.windows} windows, numbered 0 to {err.windows - 1}.")
-    return str(err)
-
-
-def _plural(count, word):
-    return f"{count} {word}" + ("" if count == 1 else "s")
-
-
-def _caption(state):
-    i, j = state.window_cell
-    k, n, out = state.kernel_size, state.size, state.out
-    taps = k * k
-    parts = [
-        f"<b>{_plural(out, 'window position')} per row \u00d7 {out} per column = "
-        f"{_plural(out * out, 'output value')}.</b> Each dot is the top-left cell of one window; "
-        f"the orange {'cell is the pixel' if taps == 1 else f'cells are the {taps} pixels'} "
-        f"that window {state.window} (output cell ({i}, {j})) multiplies by the kernel."
-    ]
-    if state.dilation > 1:
-        parts.append(f"Dilation {state.dilation} spreads the {k}x{k} taps over "
-                     f"{state.span}x{state.span} pixels (the black outline).")
-    if state.unread_input:
-        rows = state.unread_input
-        parts.append(f"<b>{rows} of the {n} input rows (and as many columns) "
-                     f"{'is' if rows == 1 else 'are'} never read</b> (purple): "
-                     "those pixels cannot affect the output.")
-    elif not state.read.all():
-        parts.append("Only padding is left unread (light purple): every input pixel still counts.")
-    if state.padding_mode == "same" and state.stride > 1:
-        parts.append(f"'Same' padding keeps the size only at stride 1; with stride {state.stride} "
-                     f"the output is ceil({n} / {state.stride}) = {out}.")
-    return " ".join(parts)
-
-
 @catalog.factory
 def size_explorer(size=7, kernel_size=3, *, padding="valid", stride=1, dilation=1, window=0):
     """Sliders for input size, kernel size, padding, stride and dilation; the grid shows
@@ -349,7 +290,7 @@ def size_explorer(size=7, kernel_size=3, *, padding="valid", stride=1, dilation=
                                  stride=stride, dilation=dilation, window=window)
 
     return Explorer(compute, plot_output_size, controls, draw.new_figure(*FIGURE),
-                    caption=_caption, constrain=constrain, explain=explain,
+                    caption=caption, constrain=constrain, explain=explain,
                     layout=[["size", "kernel_size", "stride", "dilation"],
                             ["mode", "padding", "window"]])
 
@@ -367,5 +308,5 @@ for _title, _args, _kwargs in _NOTEBOOK:
 catalog.register("04", "no window fits", size_explorer, lambda: ((5, 7), {"padding": 0}),
                  opens_on_explanation=True)
 
-__all__ = ["COVERAGE_CMAP", "CELL", "FIGURE", "constrain", "explain", "grid_rgb",
+__all__ = ["COVERAGE_CMAP", "CELL", "FIGURE", "constrain", "grid_rgb",
            "plot_output_size", "size_explorer"]

@@ -1,38 +1,30 @@
-"""Notebook 05: convolution over a volume of channels.
+"""Notebook 05: convolution over a volume of channels, one filter at a time.
 
-Two explorers on a colour photo of shape ``(3, H, W)``, drawing the state of
-:mod:`cnnviz.lessons.volume`:
+:func:`partial_sums_explorer`, on a colour photo of shape ``(3, H, W)``, draws the
+state of :mod:`cnnviz.lessons.volume`: one 3x3x3 filter, picked from a dropdown.
+Each of its three slices slides over its own colour plane and gives a partial map;
+the three partial maps plus the bias add up to the filter's one output map.
 
-* :func:`partial_sums_explorer`: one 3x3x3 filter, picked from a dropdown. Each of
-  its three slices slides over its own colour plane and gives a partial map; the
-  three partial maps plus the bias add up to the filter's one output map.
-* :func:`filter_stack_explorer`: a slider for the number of filters ``K``. Each
-  filter gives one map, and the ``K`` maps stacked are the output volume
-  ``(K, H', W')``.
-
-Each figure is one :class:`~cnnviz.explorers.draw.Picture`: photos and maps are
+The figure is one :class:`~cnnviz.explorers.draw.Picture`: photos and maps are
 painted in the photo's own pixels (the "layout"), scaled to the screen by repeating
-pixels, and the words, weights and colour bars are drawn on top by Pillow.
+pixels, and the words, weights and colour bars are drawn on top by Pillow (the
+:class:`_Screen`, which :mod:`cnnviz.explorers.filter_stack` draws with too).
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from ..lessons.volume import (
-    CHANNELS, COLOUR_FILTERS, FILTER_NOTES, check_rgb, filter_stack, partial_sums,
-)
+from ..lessons.volume import CHANNELS, COLOUR_FILTERS, FILTER_NOTES, check_rgb, partial_sums
 from . import catalog, draw
 from ._base import Explorer
 
-#: the partial-sums figure and the filter-stack figure, in inches at draw.DPI
+#: the partial-sums figure, in inches at draw.DPI
 FIG_PARTIAL = (10, 4.5)
-FIG_STACK = (10, 3.6)
 #: signed values (weights, partial sums, outputs): not red and blue, which in a notebook
 #: about colour channels would read as the red and blue planes
 SIGNED = draw.DIVERGING_NEUTRAL
@@ -271,112 +263,4 @@ catalog.register("05", "partial sums of one filter", partial_sums_explorer,
                  lambda: ((_sample(),), {}))
 
 
-# ------------------------------------------------------------ K filters, one output volume
-def _stack_layout(state):
-    _, H, W = state.rgb.shape
-    _, oh, ow = state.output.shape
-    gap, band, margin = round(0.2 * ow), round(0.42 * oh), round(0.03 * W)
-    x_maps = margin + W + round(0.25 * W)
-    width, height = x_maps + 4 * ow + 3 * gap + round(0.5 * ow), band + 2 * (band + oh)
-
-    def slot(k):
-        """Top-left corner of map ``k``."""
-        return x_maps + (k % 4) * (ow + gap), 2 * band + (k // 4) * (band + oh)
-
-    return dict(gap=gap, band=band, margin=margin, x_maps=x_maps, width=width, height=height,
-                slot=slot)
-
-
-def _draw_filter_stack(state, size, s, photo):
-    _, H, W = state.rgb.shape
-    _, oh, ow = state.output.shape
-    g = _stack_layout(state)
-    slot, band, margin = g["slot"], g["band"], g["margin"]
-    screen = _Screen(g["width"], g["height"], size, s)
-    K = len(state.names)
-    layout = photo.copy()
-    limits = [draw.symmetric_limits(state.output[k])[1] for k in range(K)]
-    for k in range(K):
-        x, y = slot(k)
-        layout[y:y + oh, x:x + ow] = draw.colours_of(state.output[k], cmap=SIGNED,
-                                                     vmin=-limits[k], vmax=limits[k])
-    picture = screen.picture(layout)
-    title_height = draw.LINE_PX * s * screen.height / screen.ph   # one line, in layout units
-    for k in range(K):
-        x, y = slot(k)
-        screen.text(picture, x + ow / 2, y - 3 - title_height,
-                    f"out[{k}]: {state.names[k]}\nmax |value| {limits[k]:.2f}", pixels=11)
-    x, y = slot(3)
-    screen.bar(picture, -1, 1, x + ow + 0.06 * ow, y, oh,
-               labels=((0.0, "-max"), (0.5, "0"), (1.0, "+max")))
-    screen.text(picture, margin + W / 2, 2 * band - 3, f"input x {state.rgb.shape}")
-    plural = "s" if K > 1 else ""
-    screen.text(picture, (g["x_maps"] + g["width"]) / 2, band / 2,
-                f"{K} filter{plural} \u2192 {K} map{plural} \u2192 one output volume "
-                f"({K}, {oh}, {ow})", pixels=15, anchor="mm")
-    screen.text(picture, margin, 2 * band + H + 0.15 * H,
-                f"weight ({K}, 3, 3, 3)\nbias   ({K},)\noutput ({K}, {oh}, {ow})\n\n"
-                f"parameters\n{K} x (27 + 1) = {state.params}", mono=True, pixels=12, anchor="la")
-    return np.asarray(picture)
-
-
-def plot_filter_stack(state, fig=None, artists=None):
-    """Left: the input and the shapes of weight, bias and output. Right: one slot per
-    filter of the bank; the first ``K`` show their output maps, each on its own
-    diverging scale (white is 0, the title gives the largest magnitude)."""
-    if artists is None:
-        fig = fig or draw.new_figure(*FIG_STACK)
-        _, H, W = state.rgb.shape
-        g = _stack_layout(state)
-        photo = np.full((g["height"], g["width"], 3), 255, np.uint8)
-        top, left = 2 * g["band"], g["margin"]
-        photo[top:top + H, left:left + W] = np.moveaxis(_pixels(state.rgb), 0, -1)
-        artists = dict(picture=_full_picture(fig), photo=photo)
-    s = draw.scale(fig)
-    key = (id(state.rgb), tuple(state.names))
-    artists["picture"].show(key, lambda size: _draw_filter_stack(state, size, s,
-                                                                 artists["photo"]))
-    return fig, artists
-
-
-def _stack_caption(state):
-    K = len(state.names)
-    _, oh, ow = state.output.shape
-    each = "The filter spans" if K == 1 else f"Each of the {K} filters spans"
-    return (f"{each} all 3 input channels and gives one "
-            f"{oh}x{ow} map; stacked, the maps are an output volume of shape "
-            f"<b>({K}, {oh}, {ow})</b>, a {K}-channel image for the next layer. "
-            f"The layer learns {K} x 27 weights + {K} biases = <b>{state.params}</b> "
-            "numbers, whatever the size of the photo.")
-
-
-@catalog.factory
-def filter_stack_explorer(rgb, *, filters=4):
-    """A slider for the number of 3x3x3 filters; their maps stack into the output volume.
-
-    Parameters
-    ----------
-    rgb : ndarray, shape (3, H, W)
-        A colour image in [0, 1], channels first.
-    filters : int
-        The number of filters ``K`` shown first, 1 to 8.
-    """
-    import ipywidgets as widgets
-
-    rgb = check_rgb(rgb)
-    controls = dict(filters=widgets.IntSlider(filters, 1, len(COLOUR_FILTERS),
-                                              description="filters K"))
-    # The slider only ever asks for 8 states: remember them.
-    compute = functools.lru_cache(maxsize=None)(lambda filters: filter_stack(rgb, filters=filters))
-    return Explorer(compute, plot_filter_stack, controls, draw.new_figure(*FIG_STACK),
-                    caption=_stack_caption)
-
-
-catalog.register("05", "filters stacking into a volume", filter_stack_explorer,
-                 lambda: ((_sample(),), {}))
-
-
-__all__ = [
-    "FIG_PARTIAL", "FIG_STACK", "SIGNED", "filter_stack_explorer", "partial_sums_explorer",
-    "plot_filter_stack", "plot_partial_sums",
-]
+__all__ = ["FIG_PARTIAL", "SIGNED", "partial_sums_explorer", "plot_partial_sums"]

@@ -16,7 +16,8 @@ import numpy as np
 from .._validate import nonnegative_int, positive_int
 from ..errors import DoesNotFit, SettingError
 from ..shapes import (
-    conv_output_size, effective_kernel_size, explain_output_size, padding_for, window_coverage,
+    UnevenPadding, conv_output_size, effective_kernel_size, explain_output_size, padding_for,
+    window_coverage,
 )
 
 #: the padding choices of the explorer; "custom" takes the number of pixels instead
@@ -178,4 +179,67 @@ def idle_controls(state):
     return notes
 
 
-__all__ = ["NoSuchWindow", "PADDING_MODES", "SizeState", "idle_controls", "output_size_state"]
+def explain(err):
+    """The learner's sentence for a setting the state refuses."""
+    if isinstance(err, DoesNotFit):
+        n, k, d, span = err.size, err.kernel_size, err.dilation, err.span
+        p = err.padding // 2                      # DoesNotFit counts both sides
+        kernel = f"a {k}x{k} kernel" + (f" with dilation {d}" if d > 1 else "")
+        needs = f"spans {span} pixels" if d > 1 else f"needs {span} pixels"
+        mode = err.fields.get("padding_mode", "custom")
+        padding = f"'{mode}' padding ({p})" if mode != "custom" else f"padding {p}"
+        stride = err.fields.get("stride")
+        why_not_stride = (f"A stride of {stride} cannot help" if stride is not None
+                          else "The stride cannot help")
+        return (f"No window fits: {kernel} {needs} across, but the {n}x{n} input with {padding} "
+                f"is only {n} + 2*{p} = {n + 2 * p} wide. Use padding >= "
+                f"{-(-(span - n) // 2)}{', less dilation' if d > 1 else ''} or a smaller kernel. "
+                f"({why_not_stride}: it only spaces out the windows, and not even one fits.)")
+    if isinstance(err, UnevenPadding):
+        kernel = f"a {err.kernel_size}x{err.kernel_size} kernel"
+        if err.dilation > 1:
+            kernel += f" with dilation {err.dilation}"
+        return (f"'same' padding for {kernel} needs {err.total} extra pixels per row, an odd "
+                f"number: it cannot be split equally between the two sides (PyTorch puts "
+                f"{err.before} before and {err.after} after). This diagram pads every side "
+                "equally: pick an odd kernel size, or 'custom' padding.")
+    if isinstance(err, NoSuchWindow):
+        return (f"There is no window {err.window}: a {err.out}x{err.out} output has "
+                f"{err.windows} windows, numbered 0 to {err.windows - 1}.")
+    return str(err)
+
+
+def _plural(count, word):
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def caption(state):
+    """The explorer's caption under the figure (HTML): the count of windows, the chosen
+    window's taps, and what dilation, unread rows and 'same' padding at a stride do."""
+    i, j = state.window_cell
+    k, n, out = state.kernel_size, state.size, state.out
+    taps = k * k
+    parts = [
+        f"<b>{_plural(out, 'window position')} per row \u00d7 {out} per column = "
+        f"{_plural(out * out, 'output value')}.</b> Each dot is the top-left cell of one window; "
+        f"the orange {'cell is the pixel' if taps == 1 else f'cells are the {taps} pixels'} "
+        f"that window {state.window} (output cell ({i}, {j})) multiplies by the kernel."
+    ]
+    if state.dilation > 1:
+        parts.append(f"Dilation {state.dilation} spreads the {k}x{k} taps over "
+                     f"{state.span}x{state.span} pixels (the black outline).")
+    if state.unread_input:
+        rows = state.unread_input
+        parts.append(f"<b>{rows} of the {n} input rows (and as many columns) "
+                     f"{'is' if rows == 1 else 'are'} never read</b> (purple): "
+                     "those pixels cannot affect the output.")
+    elif not state.read.all():
+        parts.append("Only padding is left unread (light purple): every input pixel still counts.")
+    if state.padding_mode == "same" and state.stride > 1:
+        parts.append(f"'Same' padding keeps the size only at stride 1; with stride {state.stride} "
+                     f"the output is ceil({n} / {state.stride}) = {out}.")
+    return " ".join(parts)
+
+
+__all__ = ["NoSuchWindow", "PADDING_MODES", "SizeState", "caption", "explain", "idle_controls",
+           "output_size_state"]

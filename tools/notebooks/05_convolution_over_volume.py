@@ -21,7 +21,8 @@ import matplotlib.pyplot as plt
 
 import cnnviz
 from cnnviz.images import load_sample
-from cnnviz.explorers.volume import filter_stack_explorer, partial_sums_explorer
+from cnnviz.explorers.filter_stack import filter_stack_explorer
+from cnnviz.explorers.volume import partial_sums_explorer
 from cnnviz.lessons.volume import COLOUR_FILTERS
 from cnnviz.exercises import nb05
 

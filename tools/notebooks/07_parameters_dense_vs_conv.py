@@ -17,7 +17,8 @@
 # %%
 import cnnviz
 from cnnviz.models import example_classifier, lenet5, vgg16
-from cnnviz.explorers.parameters import model_share_explorer, parameter_calculator
+from cnnviz.explorers.model_share import model_share_explorer
+from cnnviz.explorers.parameters import parameter_calculator
 from cnnviz.lessons.parameters import layer_counts, model_share
 from cnnviz.exercises import nb07
 
