@@ -11,16 +11,23 @@ from .architectures import architecture_gallery, receptive_field_explorer
 from .backprop import (
     gradient_check_explorer, gradient_stepper, pool_backward_explorer, stride_backward_explorer,
 )
+from .beyond import fft_explorer, groups_explorer, sequence_explorer
 from .parameters import model_share_explorer, parameter_calculator
 from .forward import forward_explorer
 from .gallery import (
     bilateral_vs_gaussian, border_modes, custom_kernel, kernel_gallery, median_vs_blur,
     sobel_edges,
 )
+from .interpretation import (
+    draw_and_explain, explain_explorer, grad_cam_explorer, occlusion_explorer,
+)
+from .maximisation import filter_explorer
 from .pixels import channel_explorer, pixel_zoom
 from .pool_views import pooling_explorer, shift_explorer, winners_explorer
+from .sanity import sanity_explorer
 from .sizes import size_explorer
 from .stepper import convolution_stepper, flip_explorer
+from .transposed_views import matrix_explorer, transposed_explorer
 from .volume import filter_stack_explorer, partial_sums_explorer
 
 __all__ = [
@@ -36,5 +43,9 @@ __all__ = [
     "forward_explorer",
     "gradient_stepper", "stride_backward_explorer", "pool_backward_explorer",
     "gradient_check_explorer",
+    "occlusion_explorer", "grad_cam_explorer", "explain_explorer", "draw_and_explain",
+    "filter_explorer", "sanity_explorer",
     "receptive_field_explorer", "architecture_gallery",
+    "transposed_explorer", "matrix_explorer", "sequence_explorer", "groups_explorer",
+    "fft_explorer",
 ]

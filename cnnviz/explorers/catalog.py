@@ -32,7 +32,8 @@ import numpy as np
 METADATA_KEY = "cnnviz_explorer"
 #: the explorer modules, in notebook order; importing them registers their entries
 MODULES = ("pixels", "stepper", "gallery", "sizes", "volume", "pool_views", "parameters", "forward",
-           "backprop", "training", "augmentation", "interpretation", "architectures", "beyond")
+           "backprop", "training", "augmentation", "interpretation", "maximisation", "sanity",
+           "architectures", "transposed_views", "beyond")
 
 
 def fingerprint(value) -> str:
