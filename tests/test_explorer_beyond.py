@@ -1,4 +1,4 @@
-"""Notebook 14's explorers (transposed, matrix, sequence, groups, FFT) and the state behind them."""
+"""Notebook 14's 1-D, grouped and FFT explorers and the state behind them."""
 
 import io
 
@@ -10,45 +10,17 @@ import cnnviz
 from cnnviz.errors import SettingError
 from cnnviz.explorers import catalog
 from cnnviz.explorers.beyond import (
-    constrain_groups, constrain_matrix, constrain_sequence, constrain_transposed, fft_explorer,
-    groups_explorer, matrix_explorer, sequence_explorer, transposed_explorer,
+    constrain_groups, constrain_sequence, fft_explorer, groups_explorer, sequence_explorer,
 )
 from cnnviz.lessons.beyond import (
-    CroppedAway, NoSuchCell, TimingTable, causal_stack_output, causal_stack_state, fft_state,
-    groups_state, make_signal, matrix_state, sequence_state, time_correlation, transposed_state,
+    NoSuchCell, TimingTable, causal_stack_output, causal_stack_state, fft_state, groups_state,
+    make_signal, sequence_state, time_correlation,
 )
 from explorer_support import sweep
 
 
 def pixels(explorer):
     return np.asarray(Image.open(io.BytesIO(explorer.png)).convert("RGB"))
-
-
-# ------------------------------------------------------------------ independent references
-def stamps_by_loops(x, kernel, stride, padding):
-    """A transposed convolution written from its definition: out[i*s + u - p, j*s + v - p]
-    += x[i, j] * kernel[u, v], index by index."""
-    n, k = x.shape[0], kernel.shape[0]
-    size = (n - 1) * stride + k - 2 * padding
-    out = np.zeros((size, size))
-    for i in range(n):
-        for j in range(n):
-            for u in range(k):
-                for v in range(k):
-                    r, c = i * stride + u - padding, j * stride + v - padding
-                    if 0 <= r < size and 0 <= c < size:
-                        out[r, c] += x[i, j] * kernel[u, v]
-    return out
-
-
-def matrix_by_probing(n, kernel, stride, padding):
-    """Column q of M is conv2d of the one-hot input q: build M without the formula."""
-    cols = []
-    for q in range(n * n):
-        e = np.zeros((1, n, n))
-        e.flat[q] = 1.0
-        cols.append(cnnviz.conv2d(e, kernel[None, None], stride=stride, padding=padding).ravel())
-    return np.stack(cols, axis=1)
 
 
 def depends_on(f, length, t):
@@ -63,75 +35,6 @@ def depends_on(f, length, t):
         if not np.isclose(f(y)[t], base):
             hits.append(j)
     return hits
-
-
-# ---------------------------------------------------------------- transposed state
-@pytest.mark.parametrize("seed", range(6))
-def test_transposed_state_matches_the_definition_and_every_partial_sum(seed):
-    """The finished canvas, cropped, is the transposed convolution; each partial canvas is
-    the sum of the first `step` stamps."""
-    rng = np.random.default_rng(seed)
-    n, k, s = (int(v) for v in rng.integers(1, 5, 3))
-    p = int(rng.integers(0, ((n - 1) * s + k - 1) // 2 + 1))
-    st = transposed_state(n, k, stride=s, padding=p)
-    np.testing.assert_allclose(st.output, stamps_by_loops(st.x, st.kernel, s, p))
-    assert st.output.shape == (st.out_size,) * 2
-    full = st.canvas[p:len(st.canvas) - p, p:len(st.canvas) - p]
-    np.testing.assert_allclose(full, st.output)
-    step = int(rng.integers(0, n * n + 1))
-    part = transposed_state(n, k, stride=s, padding=p, step=step)
-    mask = np.zeros_like(st.x)
-    mask.flat[:step] = 1
-    np.testing.assert_allclose(part.canvas, stamps_by_loops(st.x * mask, st.kernel, s, 0))
-    if step:
-        assert part.current == divmod(step - 1, n)
-        assert part.stamp.sum() == pytest.approx(st.x.flat[step - 1] * k * k)
-
-
-@pytest.mark.parametrize("k, s", [(3, 2), (4, 2), (5, 2), (3, 3), (6, 3), (5, 3), (2, 1)])
-def test_checkerboard_exactly_when_the_kernel_is_not_a_multiple_of_the_stride(k, s):
-    """Inside the output, stamp counts are uneven iff k % s != 0; resize-then-convolve is
-    uniform (k * k) inside."""
-    st = transposed_state(6, k, stride=s)
-    assert st.uneven == (k % s != 0)
-    assert (len(st.interior_counts) > 1) == (k % s != 0)
-    if k % s == 0:
-        assert st.interior_counts == [(k // s) ** 2]
-    res = st.resize_coverage
-    inner = res[k:-k, k:-k]
-    assert inner.size and np.all(inner == k * k)
-
-
-def test_transposed_state_refuses_impossible_settings_with_fields():
-    """Padding that crops the whole canvas and a step past the last stamp are SettingErrors."""
-    with pytest.raises(CroppedAway, match="padding 3 crops away the whole 5x5") as err:
-        transposed_state(2, 3, stride=2, padding=3)
-    assert err.value.uncropped == 5
-    with pytest.raises(NoSuchCell, match="step must be at most 4; got 5"):
-        transposed_state(2, 3, step=5)
-
-
-# ---------------------------------------------------------------- matrix state
-@pytest.mark.parametrize("seed", range(5))
-def test_matrix_state_rows_and_columns_are_those_of_the_probed_matrix(seed):
-    """M equals the matrix found by convolving one-hot inputs; row and column are its slices."""
-    rng = np.random.default_rng(seed)
-    n = int(rng.integers(2, 7))
-    k = int(rng.integers(1, min(n, 4) + 1))
-    s, p = int(rng.integers(1, 3)), int(rng.integers(0, 2))
-    st = matrix_state(n, k, stride=s, padding=p)
-    M = matrix_by_probing(n, st.kernel, s, p)
-    np.testing.assert_array_equal(st.M, M)
-    o, q = int(rng.integers(0, M.shape[0])), int(rng.integers(0, n * n))
-    st = matrix_state(n, k, stride=s, padding=p, output=o, pixel=q)
-    np.testing.assert_array_equal(st.row.ravel(), M[o])
-    np.testing.assert_array_equal(st.column.ravel(), M[:, q])
-    assert st.transpose_matches
-
-
-def test_matrix_state_names_a_missing_output():
-    with pytest.raises(NoSuchCell, match="output must be at most 3; got 4"):
-        matrix_state(4, 3, output=4)
 
 
 # ---------------------------------------------------------------- sequence state
@@ -216,8 +119,6 @@ def test_time_correlation_measures_both_and_they_agree():
 
 # ---------------------------------------------------------------- explorers
 FACTORIES = {
-    "transposed": lambda: transposed_explorer(2, 3, stride=2, step=1),
-    "matrix": lambda: matrix_explorer(4, 3, pixel=5),
     "sequence": lambda: sequence_explorer("moving average", 5, padding="causal"),
     "groups": lambda: groups_explorer(8, 8, groups=2),
     "fft": lambda: fft_explorer(24, (3, 7, 11), repeats=1),
@@ -255,33 +156,11 @@ def test_random_combinations_never_break(name):
         assert ex.state is not None or ex.message
 
 
-def test_transposed_explorer_state_follows_the_sliders():
-    ex = transposed_explorer(2, 3, stride=2, step=1)
-    ex.set(size=3, kernel_size=4, stride=2, step=9)
-    assert ex.state.out_size == cnnviz.conv_transpose_output_size(3, 4, stride=2)
-    np.testing.assert_allclose(ex.state.canvas, ex.state.output)
-    assert "3x3 input, 4x4 kernel, stride 2" in ex.text.value
-
-
 def test_constraints_keep_the_sliders_on_real_cells():
-    assert constrain_transposed(dict(size=3, kernel_size=2, stride=3, padding=0, step=0)) == {
-        "padding": {"max": 3}, "step": {"max": 9}}
-    assert constrain_matrix(dict(size=5, kernel_size=2, stride=2, padding=1, output=0,
-                                 pixel=0))["output"] == {"max": 8}
-    assert constrain_matrix(dict(size=2, kernel_size=4, stride=1, padding=0, output=0,
-                                 pixel=0))["kernel_size"] == {"max": 2}
     assert constrain_sequence(dict(kernel="identity", kernel_size=3, padding="same", time=0,
                                    layers=1, stack_kernel=2)) == {"time": {"max": 119}}
     assert constrain_groups(dict(in_channels=6, out_channels=9, groups=1)) == {
         "groups": {"options": (1, 3)}}
-
-
-def test_matrix_explorer_keeps_the_kernel_inside_the_input():
-    """Shrinking the input pulls the kernel slider down with it: a picture, not a message."""
-    ex = matrix_explorer(4, 3)
-    ex.set(size=2)
-    assert ex.message is None and ex.state.kernel.shape == (2, 2)
-    assert ex.state.M.shape == (1, 4)
 
 
 def test_groups_explorer_offers_only_dividing_groups():
@@ -298,34 +177,19 @@ def test_sequence_explorer_stack_follows_layers():
     assert ex.state[1].field == 1 + 2 * (1 + 2 + 4)
 
 
-def test_catalog_lists_notebook_14s_explorers():
+def test_catalog_lists_the_1_d_grouped_and_fft_explorers():
     keys = {e.key for e in catalog.entries() if e.notebook == "14"}
-    assert {"14-transposed-convolution", "14-convolution-as-a-matrix",
-            "14-1-D-and-causal-convolution", "14-grouped-convolution",
+    assert {"14-1-D-and-causal-convolution", "14-grouped-convolution",
             "14-direct-against-FFT"} <= keys
 
 
 # ---------------------------------------------------------------- against PyTorch
 @pytest.mark.parametrize("seed", range(4))
 def test_lesson_states_agree_with_pytorch(seed):
-    """The transposed output, the matrix, the 1-D output and the grouped weight layout
-    match PyTorch's functions on the same settings."""
+    """The 1-D output and the grouped weight layout match PyTorch's on the same settings."""
     torch = pytest.importorskip("torch", reason="PyTorch is the optional reference")
     F = torch.nn.functional
     rng = np.random.default_rng(seed)
-    n, k, s = int(rng.integers(1, 5)), int(rng.integers(1, 5)), int(rng.integers(1, 4))
-    p = int(rng.integers(0, ((n - 1) * s + k - 1) // 2 + 1))
-    st = transposed_state(n, k, stride=s, padding=p)
-    ref = F.conv_transpose2d(torch.tensor(st.x)[None, None], torch.tensor(st.kernel)[None, None],
-                             stride=s, padding=p)[0, 0].numpy()
-    np.testing.assert_allclose(st.output, ref)
-
-    m = matrix_state(4, 3, stride=int(rng.integers(1, 3)), padding=int(rng.integers(0, 2)))
-    x = rng.standard_normal((4, 4))
-    ref = F.conv2d(torch.tensor(x)[None, None], torch.tensor(m.kernel)[None, None],
-                   stride=m.stride, padding=m.padding).numpy().ravel()
-    np.testing.assert_allclose(m.M @ x.ravel(), ref)
-
     kern = ("moving average", "derivative", "identity")[seed % 3]
     q = sequence_state(kern, 5, padding="causal", time=10)
     xt = torch.tensor(q.signal)[None, None]

@@ -9,7 +9,7 @@ import pytest
 from cnnviz.checks import CheckError
 from cnnviz.datasets import CLASS_NAMES, draw_shape, make_shapes
 from cnnviz.exercises import nb12
-from cnnviz.explorers.interpretation import FILTER_LAYERS, training_images, wanted_inputs
+from cnnviz.explorers.maximisation import FILTER_LAYERS, training_images, wanted_inputs
 from cnnviz.interpret import grad_cam, occlusion, saliency
 from cnnviz.lessons.interpretation import map_layers, sanity_state
 from cnnviz.pretrained import shapes_cnn

@@ -9,10 +9,10 @@ from cnnviz.errors import SettingError
 from cnnviz.filters import sobel_magnitude
 from cnnviz.interpret import grad_cam, occlusion, saliency
 from cnnviz.lessons.interpretation import (
-    PatchTooLarge, channel_activations, channel_weights, explain_state, filter_activations,
-    filter_state,
-    grad_cam_state, map_layers, occlusion_state, per_pixel_drop, preferred_inputs, randomized,
-    rank_correlation, sanity_state, top_images, upsample, weighted_layers,
+    PatchTooLarge, channel_activations, channel_weights, class_names_of, explain_state,
+    filter_activations, filter_state, grad_cam_state, map_layers, named_pictures,
+    network_or_default, occlusion_state, per_pixel_drop, predicted_class, preferred_inputs,
+    randomized, rank_correlation, sanity_state, top_images, upsample, weighted_layers,
 )
 from cnnviz.pretrained import shapes_cnn
 
@@ -220,3 +220,22 @@ def test_sanity_state_compares_trained_and_random_maps(net):
     assert state.similarity["saliency"] == pytest.approx(rank_correlation(*state.saliency))
     assert state.randomized == ("Dense-8", "Conv2d-4")
     np.testing.assert_allclose(state.edges, sobel_magnitude(image[0]))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_explorers_inputs_follow_the_network(seed):
+    """A learner's network keeps its own class count and prediction; None is the shipped
+    network; one picture becomes a dict of one."""
+    model = small_net(seed)
+    image = np.random.default_rng(seed).random((2, 10, 10))
+    assert network_or_default(model) is model
+    assert len(network_or_default(None).layers) == len(shapes_cnn().layers)
+    assert class_names_of(model, image) == ("class 0", "class 1", "class 2")
+    assert class_names_of(shapes_cnn(), np.zeros((1, 28, 28)))[0] == "circle"
+    scores = model.forward(image[None])[0]
+    assert predicted_class(model, image) == int(np.argmax(scores))
+    samples = {"a": image}
+    copy = named_pictures(samples)
+    assert copy == samples and copy is not samples
+    np.testing.assert_array_equal(named_pictures(image)["picture"], image)
+

@@ -10,6 +10,7 @@ from ._base import Explorer, TextLayer, new_figure, render_png
 from .receptive_fields import receptive_field_explorer
 from .architectures import architecture_gallery
 from .backprop import gradient_stepper, pool_backward_explorer, stride_backward_explorer
+from .beyond import fft_explorer, groups_explorer, sequence_explorer
 from .filter_stack import filter_stack_explorer
 from .model_share import model_share_explorer
 from .parameters import parameter_calculator
@@ -19,11 +20,17 @@ from .gallery import (
     bilateral_vs_gaussian, border_modes, custom_kernel, kernel_gallery, median_vs_blur,
     sobel_edges,
 )
+from .interpretation import (
+    draw_and_explain, explain_explorer, grad_cam_explorer, occlusion_explorer,
+)
+from .maximisation import filter_explorer
 from .pixels import channel_explorer, pixel_zoom
 from .pool_views import pooling_explorer, shift_explorer
 from .pool_winners import winners_explorer
+from .sanity import sanity_explorer
 from .sizes import size_explorer
 from .stepper import convolution_stepper, flip_explorer
+from .transposed_views import matrix_explorer, transposed_explorer
 from .volume import partial_sums_explorer
 
 __all__ = [
@@ -39,5 +46,9 @@ __all__ = [
     "forward_explorer",
     "gradient_stepper", "stride_backward_explorer", "pool_backward_explorer",
     "gradient_check_explorer",
+    "occlusion_explorer", "grad_cam_explorer", "explain_explorer", "draw_and_explain",
+    "filter_explorer", "sanity_explorer",
     "receptive_field_explorer", "architecture_gallery",
+    "transposed_explorer", "matrix_explorer", "sequence_explorer", "groups_explorer",
+    "fft_explorer",
 ]

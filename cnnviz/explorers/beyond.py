@@ -1,11 +1,8 @@
-"""Notebook 14: beyond the plain convolution.
+"""Notebook 14, sections 3 to 5: the same convolution in three other forms.
 
-Five explorers, their state in :mod:`cnnviz.lessons.beyond`:
+Three explorers, their state in :mod:`cnnviz.lessons.beyond` (the transposed
+convolution and the convolution matrix are :mod:`cnnviz.explorers.transposed_views`):
 
-- :func:`transposed_explorer`: a transposed convolution stamp by stamp, its output-size
-  formula, and the stamp counts that make checkerboard artifacts beside resize-then-convolve;
-- :func:`matrix_explorer`: the matrix of a convolution with one output's row and one
-  pixel's column highlighted, each laid out as a picture;
 - :func:`sequence_explorer`: a 1-D convolution of a signal (same, causal or valid padding)
   and the samples a stack of dilated causal convolutions reads;
 - :func:`groups_explorer`: the weight tensor and channel connections of a grouped convolution;
@@ -15,270 +12,19 @@ Five explorers, their state in :mod:`cnnviz.lessons.beyond`:
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.patches import Rectangle
 
-from ..lessons import number
 from ..lessons.beyond import (
-    KERNELS_1D, PADDINGS_1D, CroppedAway, NoSuchCell, causal_stack_state, fft_state,
-    groups_state, matrix_state, sequence_state, time_correlation, transposed_state,
+    KERNELS_1D, PADDINGS_1D, causal_stack_state, explain_setting, fft_state, groups_state,
+    sequence_state, time_correlation,
 )
 from . import catalog, draw
 from ._base import Explorer
+from .boxes import common_cell, dropdown, slider, words
 
 #: figure sizes in inches (at draw.DPI)
-TRANSPOSED_FIGURE = (10, 4.6)
-MATRIX_FIGURE = (10, 3.0)
 SEQUENCE_FIGURE = (10, 4.8)
 GROUPS_FIGURE = (10, 3.4)
 FFT_FIGURE = (10, 3.6)
-
-
-def _slider(value, lo, hi, description, **kwargs):
-    import ipywidgets as widgets
-
-    return widgets.IntSlider(value, lo, hi, description=description, continuous_update=True,
-                             style={"description_width": "90px"},
-                             layout=widgets.Layout(width="270px"), **kwargs)
-
-
-def _dropdown(options, value, description):
-    import ipywidgets as widgets
-
-    return widgets.Dropdown(options=options, value=value, description=description,
-                            style={"description_width": "90px"},
-                            layout=widgets.Layout(width="270px"))
-
-
-def _words(picture, lines, scale):
-    """Show lines of text in a :class:`draw.Picture` (redrawn only when they change)."""
-    pixels = round(draw.TEXT_PX * scale)
-    lines = tuple(lines)
-
-    def paint(size):
-        wrapped = tuple(part for line in lines
-                        for part in (draw.wrap(line, size[0] - 4, indent="    ", pixels=pixels)
-                                     if line else [""]))
-        return draw.text_rgb(wrapped, size, pixels=pixels, line_px=round(draw.LINE_PX * scale))
-
-    picture.show(lines, paint)
-
-
-def _box(ax, colour=draw.HIGHLIGHT, lw=3, ls="-"):
-    box = Rectangle((0, 0), 1, 1, fill=False, ec=colour, lw=lw, ls=ls, visible=False, zorder=4)
-    ax.add_patch(box)
-    return box
-
-
-def _place(box, row, col, h, w):
-    box.set_bounds(col - 0.5, row - 0.5, w, h)
-    box.set_visible(True)
-
-
-def _cell(panels_and_shapes, most=30):
-    """One cell size (pixels) at which every (panel, shape) fits, at most ``most``."""
-    return max(4, int(min([most * panels_and_shapes[0][0].scale]
-                          + [panel.fits(shape) for panel, shape in panels_and_shapes])))
-
-
-# ------------------------------------------------------------ 1. transposed convolution
-def plot_transposed(state, fig=None, artists=None):
-    """Top: the input (current value outlined), the kernel, the canvas so far (the current
-    stamp outlined, the crop dashed). Bottom: stamps per pixel, beside resize-then-convolve."""
-    if artists is None:
-        fig = fig or draw.new_figure(*TRANSPOSED_FIGURE)
-        artists = dict(
-            x=draw.Panel(fig, [0.01, 0.50, 0.15, 0.48]),
-            k=draw.Panel(fig, [0.17, 0.50, 0.13, 0.48]),
-            canvas=draw.Panel(fig, [0.31, 0.02, 0.32, 0.96]),
-            cov=draw.Panel(fig, [0.01, 0.02, 0.15, 0.47]),
-            resize=draw.Panel(fig, [0.16, 0.02, 0.15, 0.47]),
-            text=draw.Picture(fig, [0.64, 0.02, 0.36, 0.96]),
-        )
-        artists["crop"] = _box(artists["canvas"].ax, colour="black", lw=1.6, ls="--")
-    scale = draw.scale(fig)
-    n, k, s, p = state.size, state.kernel_size, state.stride, state.padding
-    canvas = state.canvas
-    cell = _cell([(artists["x"], (n, n)), (artists["k"], (k, k)),
-                  (artists["canvas"], canvas.shape)])
-    top = max(float(state.output.max()), 1.0)
-    mask = np.ones((n, n), dtype=bool)
-    mask.flat[state.step:] = False
-    artists["x"].show(state.x, cell, title=("input", f"{n}x{n}"), cmap="Blues", vmin=0, vmax=4,
-                      mask=mask, fmt="{:.0f}")
-    if state.current is not None:
-        artists["x"].outline(*state.current, 1, 1)
-    else:
-        artists["x"].box.set_visible(False)
-    artists["k"].show(state.kernel, cell, title=("kernel", f"{k}x{k}, ones"), cmap="Blues",
-                      vmin=0, vmax=4, fmt="{:.0f}")
-    title = (f"sum of {state.step} of {n * n} stamps", f"canvas {len(canvas)}x{len(canvas)}"
-             + (f", dashed: output {state.out_size}x{state.out_size}" if p else ""))
-    artists["canvas"].show(canvas, cell, title=title, cmap="Blues", vmin=0, vmax=top,
-                           fmt="{:.0f}")
-    if state.current is not None:
-        i, j = state.current
-        artists["canvas"].outline(i * s, j * s, k, k)
-    else:
-        artists["canvas"].box.set_visible(False)
-    if p:
-        _place(artists["crop"], p, p, state.out_size, state.out_size)
-    else:
-        artists["crop"].set_visible(False)
-    cov, res = state.coverage, state.resize_coverage
-    small = _cell([(artists["cov"], cov.shape), (artists["resize"], res.shape)], most=22)
-    vmax = max(float(cov.max()), float(res.max()), 1.0)
-    artists["cov"].show(cov, small, title=("stamps per pixel", "(constant input)"),
-                        cmap="Oranges", vmin=0, vmax=vmax, fmt="{:.0f}")
-    artists["resize"].show(res, small, title=("resize x%d, then" % s, f"{k}x{k} conv"),
-                           cmap="Oranges", vmin=0, vmax=vmax, fmt="{:.0f}")
-    counts = state.interior_counts
-    lines = ["Output size:"] + state.explanation.split("\n") + [""]
-    if counts:
-        lines.append(f"Inside the output, a pixel gets {' or '.join(map(str, counts))} stamps")
-        lines.append(f"(k = {k}, s = {s}: " + ("a multiple, even)" if not state.uneven
-                                               else "not a multiple: a checkerboard)"))
-    else:
-        lines.append("The output is too small to have an inside:")
-        lines.append("every pixel is near a border.")
-    lines.append("Resizing first gives every inside pixel")
-    lines.append(f"the same {k * k} taps.")
-    _words(artists["text"], lines, scale)
-    return fig, artists
-
-
-def _caption_transposed(state):
-    n, k, s = state.size, state.kernel_size, state.stride
-    if state.current is None:
-        now = "No value stamped yet: move <b>step</b>."
-    else:
-        i, j = state.current
-        now = (f"Stamp {state.step}: input ({i}, {j}) = {number(state.x[i, j])} times the kernel, "
-               f"added at row {i * s}, column {j * s} of the canvas (orange).")
-    return (f"<b>{n}x{n} input, {k}x{k} kernel, stride {s} \u2192 {state.out_size}x"
-            f"{state.out_size} output.</b> {now} Where stamps overlap, they add.")
-
-
-def constrain_transposed(values):
-    """Padding crops at most what leaves one pixel; step runs over the input's values.
-
-    >>> constrain_transposed(dict(size=2, kernel_size=3, stride=2, padding=0, step=4))
-    {'padding': {'max': 2}, 'step': {'max': 4}}
-    """
-    n, k, s = values["size"], values["kernel_size"], values["stride"]
-    return {"padding": {"max": ((n - 1) * s + k - 1) // 2}, "step": {"max": n * n}}
-
-
-def _explain(err):
-    if isinstance(err, CroppedAway):
-        return (f"Padding {err.padding} would crop {2 * err.padding} pixels from a "
-                f"{err.uncropped}-pixel canvas: nothing would be left.")
-    if isinstance(err, NoSuchCell):
-        return f"There is no {err.what} {err.index}: there are {err.count}, from 0."
-    return str(err)
-
-
-@catalog.factory
-def transposed_explorer(size=2, kernel_size=3, *, stride=2, padding=0, step=1):
-    """Step through a transposed convolution; sliders for size, kernel, stride, padding."""
-    controls = dict(size=_slider(size, 1, 5, "input n"),
-                    kernel_size=_slider(kernel_size, 1, 5, "kernel k"),
-                    stride=_slider(stride, 1, 3, "stride s"),
-                    padding=_slider(padding, 0, 4, "padding p"),
-                    step=_slider(step, 0, size * size, "step"))
-    return Explorer(lambda **v: transposed_state(**v), plot_transposed, controls,
-                    draw.new_figure(*TRANSPOSED_FIGURE), caption=_caption_transposed,
-                    layout=[["size", "kernel_size", "stride"], ["padding", "step"]],
-                    constrain=constrain_transposed, explain=_explain)
-
-
-catalog.register("14", "transposed convolution", transposed_explorer,
-                 lambda: ((2, 3), {"stride": 2, "step": 1}))
-catalog.register("14", "checkerboard", transposed_explorer,
-                 lambda: ((5, 3), {"stride": 2, "step": 25}))
-
-
-# --------------------------------------------------------------- 2. as a matrix
-def plot_matrix(state, fig=None, artists=None):
-    """Left: the input with the weights one output's row puts on it. Middle: M, the row and
-    the column outlined. Right: the output with the weights one pixel's column carries."""
-    if artists is None:
-        fig = fig or draw.new_figure(*MATRIX_FIGURE)
-        artists = dict(row=draw.Panel(fig, [0.01, 0.02, 0.17, 0.96]),
-                       M=draw.Panel(fig, [0.19, 0.02, 0.62, 0.96]),
-                       column=draw.Panel(fig, [0.82, 0.02, 0.17, 0.96]))
-        artists["col_box"] = _box(artists["M"].ax, colour=draw.ACCENT)
-    n, out = state.size, state.out
-    M = state.M
-    big = max(float(M.max()), 1.0)
-    cell = _cell([(artists["M"], M.shape)], most=28)
-    numbers = cell >= 12
-    artists["M"].show(M, cell, title=(f"M: {M.shape[0]}x{M.shape[1]}",
-                                      "one row per output, one column per input pixel"),
-                      cmap="Blues", vmin=0, vmax=big, fmt="{:.0f}" if numbers else "")
-    artists["M"].outline(state.output, 0, 1, M.shape[1])
-    _place(artists["col_box"], 0, state.pixel, M.shape[0], 1)
-    side = _cell([(artists["row"], (n, n)), (artists["column"], (out, out))], most=30)
-    i, j = state.output_cell
-    artists["row"].show(state.row, side, title=(f"row {state.output}, as",
-                                                f"input of ({i}, {j})"),
-                        cmap="Blues", vmin=0, vmax=big, fmt="{:.0f}")
-    r, c = state.pixel_cell
-    artists["row"].outline(r, c, 1, 1)
-    artists["row"].box.set_edgecolor(draw.ACCENT)
-    artists["column"].show(state.column, side, title=(f"column {state.pixel}, as",
-                                                      f"outputs of ({r}, {c})"),
-                           cmap="Purples", vmin=0, vmax=big, fmt="{:.0f}")
-    artists["column"].outline(i, j, 1, 1)
-    return fig, artists
-
-
-def _caption_matrix(state):
-    n, k, out = state.size, state.kernel.shape[0], state.out
-    rows, cols = state.M.shape
-    reads = int((state.row != 0).sum())
-    readers = int((state.column != 0).sum())
-    i, j = state.output_cell
-    r, c = state.pixel_cell
-    return (f"<b>A {n}x{n} input and a {k}x{k} kernel: M is {rows}x{cols}</b>, "
-            f"{int((state.M != 0).sum())} of its {rows * cols} entries non-zero. "
-            f"Output ({i}, {j}) (orange row) reads {reads} pixels; pixel ({r}, {c}) "
-            f"(purple column) is read by {readers} output{'s' if readers != 1 else ''}. "
-            f"M transposed ({cols}x{rows}) maps a {out}x{out} gradient back to {n}x{n}: "
-            f"it is the transposed convolution"
-            f" ({'checked' if state.transpose_matches else 'MISMATCH'}).")
-
-
-def constrain_matrix(values):
-    """The kernel fits the padded input; the output and pixel sliders run over the cells
-    that exist.
-
-    >>> constrain_matrix(dict(size=4, kernel_size=3, stride=1, padding=0, output=0, pixel=0))
-    {'kernel_size': {'max': 4}, 'output': {'max': 3}, 'pixel': {'max': 15}}
-    """
-    n, s, p = values["size"], values["stride"], values["padding"]
-    k = min(values["kernel_size"], n + 2 * p)
-    out = (n + 2 * p - k) // s + 1
-    return {"kernel_size": {"max": min(4, n + 2 * p)}, "output": {"max": out * out - 1},
-            "pixel": {"max": n * n - 1}}
-
-
-@catalog.factory
-def matrix_explorer(size=4, kernel_size=3, *, stride=1, padding=0, output=0, pixel=0):
-    """The matrix of a convolution, with an output's row and a pixel's column."""
-    controls = dict(size=_slider(size, 2, 6, "input n"),
-                    kernel_size=_slider(kernel_size, 1, 4, "kernel k"),
-                    stride=_slider(stride, 1, 2, "stride s"),
-                    padding=_slider(padding, 0, 1, "padding p"),
-                    output=_slider(output, 0, 3, "output"),
-                    pixel=_slider(pixel, 0, size * size - 1, "input pixel"))
-    return Explorer(lambda **v: matrix_state(**v), plot_matrix, controls,
-                    draw.new_figure(*MATRIX_FIGURE), caption=_caption_matrix,
-                    layout=[["size", "kernel_size", "stride", "padding"], ["output", "pixel"]],
-                    constrain=constrain_matrix, explain=_explain)
-
-
-catalog.register("14", "convolution as a matrix", matrix_explorer,
-                 lambda: ((4, 3), {"output": 0, "pixel": 5}))
 
 
 # ------------------------------------------------------------ 3. 1-D and causal
@@ -317,7 +63,7 @@ def plot_sequence(pair, fig=None, artists=None):
     artists["point"].set_data([seq.centre], [seq.output[seq.time]])
     artists["span"].set_x(seq.taps.min() - 0.5)
     artists["span"].set_width(k)
-    _words(artists["title"], (
+    words(artists["title"], (
         f"grey: signal; orange: conv1d with a {k}-tap {seq.kernel_name} kernel, padding "
         f"'{seq.padding}'; purple: the {k} samples output {seq.time} reads "
         f"({seq.future_taps} after it)",), scale)
@@ -343,7 +89,7 @@ def plot_sequence(pair, fig=None, artists=None):
              f"      = {stack.field} samples",
              f"{len(stack.reads[0])} orange samples on the bottom row;",
              "none from the future (right of 0)."]
-    _words(artists["text"], lines, scale)
+    words(artists["text"], lines, scale)
     return fig, artists
 
 
@@ -375,12 +121,12 @@ def constrain_sequence(values):
 def sequence_explorer(kernel="moving average", kernel_size=5, *, padding="same", time=60,
                       layers=4, stack_kernel=2):
     """A 1-D convolution of a noisy signal, and a dilated causal stack."""
-    controls = dict(kernel=_dropdown(tuple(KERNELS_1D), kernel, "kernel"),
-                    kernel_size=_slider(kernel_size, 1, 15, "kernel size"),
-                    padding=_dropdown(PADDINGS_1D, padding, "padding"),
-                    time=_slider(time, 0, 119, "output t"),
-                    layers=_slider(layers, 1, 5, "stack layers"),
-                    stack_kernel=_slider(stack_kernel, 2, 3, "stack k"))
+    controls = dict(kernel=dropdown(tuple(KERNELS_1D), kernel, "kernel"),
+                    kernel_size=slider(kernel_size, 1, 15, "kernel size"),
+                    padding=dropdown(PADDINGS_1D, padding, "padding"),
+                    time=slider(time, 0, 119, "output t"),
+                    layers=slider(layers, 1, 5, "stack layers"),
+                    stack_kernel=slider(stack_kernel, 2, 3, "stack k"))
 
     def compute(kernel, kernel_size, padding, time, layers, stack_kernel):
         return (sequence_state(kernel, kernel_size, padding=padding, time=time),
@@ -390,7 +136,7 @@ def sequence_explorer(kernel="moving average", kernel_size=5, *, padding="same",
                     caption=_caption_sequence,
                     layout=[["kernel", "kernel_size", "padding"],
                             ["time", "layers", "stack_kernel"]],
-                    constrain=constrain_sequence, explain=_explain)
+                    constrain=constrain_sequence, explain=explain_setting)
 
 
 catalog.register("14", "1-D and causal convolution", sequence_explorer,
@@ -410,7 +156,7 @@ def plot_groups(state, fig=None, artists=None):
     g, c_in, c_out = state.groups, state.in_channels, state.out_channels
     group = np.arange(c_out)[:, None] // (c_out // g) + 1.0
     conn = np.where(state.connections, group, 0.0)
-    cell = _cell([(artists["conn"], conn.shape)], most=24)
+    cell = common_cell([(artists["conn"], conn.shape)], most=24)
     artists["conn"].show(conn, cell, title=("output channel (rows) reads", "input channel"),
                          cmap="tab20", vmin=0, vmax=20, fmt="",
                          mask=state.connections)
@@ -422,7 +168,7 @@ def plot_groups(state, fig=None, artists=None):
         for c in range(w.shape[1]):
             mosaic[o * (k + 1):o * (k + 1) + k, c * (k + 1):c * (k + 1) + k] = w[o, c]
     lim = draw.symmetric_limits(w)[1]
-    wcell = _cell([(artists["weight"], mosaic.shape)], most=14)
+    wcell = common_cell([(artists["weight"], mosaic.shape)], most=14)
     artists["weight"].show(np.nan_to_num(mosaic), wcell,
                            title=(f"weight {tuple(w.shape)}", "(C_out, C_in / groups, k, k)"),
                            cmap=draw.DIVERGING, vmin=-lim, vmax=lim, fmt="",
@@ -433,7 +179,7 @@ def plot_groups(state, fig=None, artists=None):
              f"that is 1/{g} of them" if g > 1 else "(a plain convolution)"]
     if state.depthwise:
         lines.append("depthwise: one kernel per channel")
-    _words(artists["text"], lines, scale)
+    words(artists["text"], lines, scale)
     return fig, artists
 
 
@@ -463,15 +209,15 @@ def constrain_groups(values):
 @catalog.factory
 def groups_explorer(in_channels=8, out_channels=8, *, groups=2):
     """Channels in and out and groups; the weight tensor drawn."""
-    controls = dict(in_channels=_slider(in_channels, 1, 12, "channels in"),
-                    out_channels=_slider(out_channels, 1, 12, "channels out"),
-                    groups=_dropdown(_divisors(in_channels, out_channels), groups, "groups"))
+    controls = dict(in_channels=slider(in_channels, 1, 12, "channels in"),
+                    out_channels=slider(out_channels, 1, 12, "channels out"),
+                    groups=dropdown(_divisors(in_channels, out_channels), groups, "groups"))
     return Explorer(lambda **v: groups_state(v["in_channels"], v["out_channels"],
                                              groups=v["groups"]),
                     plot_groups, controls, draw.new_figure(*GROUPS_FIGURE),
                     caption=_caption_groups,
                     layout=[["in_channels", "out_channels", "groups"]],
-                    constrain=constrain_groups, explain=_explain)
+                    constrain=constrain_groups, explain=explain_setting)
 
 
 catalog.register("14", "grouped convolution", groups_explorer,
@@ -528,7 +274,7 @@ def plot_fft(state, fig=None, artists=None):
              f"direct / FFT = {state.ratio:.2f}",
              f"largest difference {table.difference[i]:.1e}", "",
              "FFT faster on this machine:", cross]
-    _words(artists["text"], lines, draw.scale(fig))
+    words(artists["text"], lines, draw.scale(fig))
     return fig, artists
 
 
@@ -548,16 +294,14 @@ def fft_explorer(image_size=64, kernel_sizes=tuple(range(3, 32, 4)), *, repeats=
         options=table.kernel_sizes, value=table.kernel_sizes[0], description="kernel size",
         style={"description_width": "90px"}, layout=widgets.Layout(width="360px")))
     return Explorer(lambda kernel_size: fft_state(table, kernel_size), plot_fft, controls,
-                    draw.new_figure(*FFT_FIGURE), caption=_caption_fft, explain=_explain)
+                    draw.new_figure(*FFT_FIGURE), caption=_caption_fft, explain=explain_setting)
 
 
 catalog.register("14", "direct against FFT", fft_explorer,
                  lambda: ((64, tuple(range(3, 32, 4))), {"repeats": 5}))
 
 __all__ = [
-    "FFT_FIGURE", "GROUPS_FIGURE", "MATRIX_FIGURE", "SEQUENCE_FIGURE", "TRANSPOSED_FIGURE",
-    "constrain_groups", "constrain_matrix", "constrain_sequence", "constrain_transposed",
-    "fft_explorer", "groups_explorer", "matrix_explorer", "plot_fft", "plot_groups",
-    "plot_matrix", "plot_sequence", "plot_transposed", "sequence_explorer",
-    "transposed_explorer",
+    "FFT_FIGURE", "GROUPS_FIGURE", "SEQUENCE_FIGURE", "constrain_groups", "constrain_sequence",
+    "fft_explorer", "groups_explorer", "plot_fft", "plot_groups", "plot_sequence",
+    "sequence_explorer",
 ]

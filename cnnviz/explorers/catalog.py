@@ -33,8 +33,8 @@ METADATA_KEY = "cnnviz_explorer"
 #: the explorer modules, in notebook order; importing them registers their entries
 MODULES = ("pixels", "stepper", "gallery", "sizes", "volume", "filter_stack", "pool_views",
            "pool_winners", "parameters", "model_share", "forward", "backprop", "gradient_check",
-           "training", "drawing", "augmentation", "interpretation", "receptive_fields",
-           "architectures", "beyond")
+           "training", "drawing", "augmentation", "interpretation", "maximisation", "sanity",
+           "receptive_fields", "architectures", "transposed_views", "beyond")
 
 
 def fingerprint(value) -> str:

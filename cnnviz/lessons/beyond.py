@@ -41,6 +41,21 @@ class NoSuchCell(SettingError):
     """An index past the last output or input cell. Fields: ``what``, ``index``, ``count``."""
 
 
+def explain_setting(err):
+    """The learner's sentence for ``err``, a setting notebook 14's explorers cannot show.
+
+    >>> explain_setting(NoSuchCell("step must be at most 4; got 5", what="step", index=5,
+    ...                            count=5))
+    'There is no step 5: there are 5, from 0.'
+    """
+    if isinstance(err, CroppedAway):
+        return (f"Padding {err.padding} would crop {2 * err.padding} pixels from a "
+                f"{err.uncropped}-pixel canvas: nothing would be left.")
+    if isinstance(err, NoSuchCell):
+        return f"There is no {err.what} {err.index}: there are {err.count}, from 0."
+    return str(err)
+
+
 def _cell_index(index, count, what):
     index = nonnegative_int(index, what)
     if index >= count:
@@ -525,7 +540,7 @@ def fft_state(table, kernel_size):
 __all__ = [
     "CausalStack", "CroppedAway", "FFTState", "GroupsState", "KERNELS_1D", "MatrixState",
     "NoSuchCell", "PADDINGS_1D", "SequenceState", "TimingTable", "TransposedState",
-    "causal_stack_output", "causal_stack_state", "fft_state", "groups_state", "make_signal",
-    "matrix_kernel", "matrix_state", "sequence_state", "time_correlation", "transposed_input",
-    "transposed_kernel", "transposed_state",
+    "causal_stack_output", "causal_stack_state", "explain_setting", "fft_state", "groups_state",
+    "make_signal", "matrix_kernel", "matrix_state", "sequence_state", "time_correlation",
+    "transposed_input", "transposed_kernel", "transposed_state",
 ]

@@ -152,6 +152,40 @@ def _class_names(model, count):
     return CLASS_NAMES if count == len(CLASS_NAMES) else tuple(f"class {k}" for k in range(count))
 
 
+# ------------------------------------------------------------------ the explorers' inputs
+def network_or_default(model):
+    """``model``, or the shipped shapes network (:func:`cnnviz.pretrained.shapes_cnn`)
+    when it is None."""
+    if model is None:
+        from ..pretrained import shapes_cnn
+
+        return shapes_cnn()
+    return model
+
+
+def named_pictures(samples):
+    """``samples`` as a dict of named pictures: a dict is copied, one picture ``(C, H, W)``
+    is named "picture".
+
+    >>> list(named_pictures(np.zeros((1, 28, 28))))
+    ['picture']
+    """
+    if isinstance(samples, dict):
+        return dict(samples)
+    return {"picture": np.asarray(samples)}
+
+
+def class_names_of(model, image):
+    """The names of ``model``'s classes for an input shaped like ``image``: the four
+    shapes when it has four scores, "class k" otherwise."""
+    return _class_names(model, model.output_shapes(np.shape(image))[-1][0])
+
+
+def predicted_class(model, image):
+    """The class ``model`` gives ``image`` ``(C, H, W)``: its largest output."""
+    return int(np.argmax(model.forward(np.asarray(image)[None])[0]))
+
+
 # ------------------------------------------------------------------------ occlusion
 @dataclass
 class OcclusionState:
@@ -479,9 +513,9 @@ def sanity_state(model, image, target, *, top=0, layer="ReLU-5", seed=0):
 
 __all__ = [
     "ExplainState", "FilterState", "GradCamState", "OcclusionState", "PatchTooLarge",
-    "SanityState", "channel_activations", "channel_weights", "explain_state",
-    "filter_activations", "filter_state",
-    "grad_cam_state", "map_layers", "occlusion_state", "per_pixel_drop", "preferred_inputs",
-    "randomized", "rank_correlation", "sanity_state", "top_images", "upsample",
-    "weighted_layers",
+    "SanityState", "channel_activations", "channel_weights", "class_names_of", "explain_state",
+    "filter_activations", "filter_state", "grad_cam_state", "map_layers", "named_pictures",
+    "network_or_default", "occlusion_state", "per_pixel_drop", "predicted_class",
+    "preferred_inputs", "randomized", "rank_correlation", "sanity_state", "top_images",
+    "upsample", "weighted_layers",
 ]

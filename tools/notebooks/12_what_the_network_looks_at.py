@@ -26,9 +26,10 @@ from cnnviz.lessons.interpretation import (
     channel_activations, channel_weights, map_layers, rank_correlation, sanity_state,
 )
 from cnnviz.explorers.interpretation import (
-    draw_and_explain, explain_explorer, filter_explorer, grad_cam_explorer, occlusion_explorer,
-    sanity_explorer, shape_samples, training_images,
+    draw_and_explain, explain_explorer, grad_cam_explorer, occlusion_explorer, shape_samples,
 )
+from cnnviz.explorers.maximisation import filter_explorer, training_images
+from cnnviz.explorers.sanity import sanity_explorer
 from cnnviz.exercises import nb12
 
 plt.rcParams.update({"figure.dpi": 80, "figure.figsize": (8, 3)})

@@ -22,9 +22,8 @@ import cnnviz
 from cnnviz.lessons.beyond import (
     causal_stack_output, causal_stack_state, make_signal, transposed_state,
 )
-from cnnviz.explorers.beyond import (
-    fft_explorer, groups_explorer, matrix_explorer, sequence_explorer, transposed_explorer,
-)
+from cnnviz.explorers.transposed_views import matrix_explorer, transposed_explorer
+from cnnviz.explorers.beyond import fft_explorer, groups_explorer, sequence_explorer
 from cnnviz.exercises import nb14
 
 plt.rcParams.update({"figure.dpi": 80, "figure.figsize": (8, 3)})

@@ -1,0 +1,49 @@
+"""Notebook 12's filter explorer (activation maximisation), driven headlessly: every
+control swept, random combinations; the wanted inputs are computed once per network."""
+
+import numpy as np
+
+from cnnviz.explorers import catalog
+from cnnviz.explorers.maximisation import FILTER_LAYERS, wanted_inputs
+from cnnviz.pretrained import shapes_cnn
+from explorer_support import sweep
+
+ENTRY = catalog.get("12-filters")
+
+
+def test_every_control_value_gives_a_picture():
+    """Each value of each control: no bug, no explanation, a new state, and a picture that
+    changes for at least one value."""
+    ex = ENTRY.build()
+    for name, control in ex.controls.items():
+        start, pictures = control.value, {ex.png}
+        for value in sweep(control):
+            control.value = value
+            assert ex.last_error is None, (name, value, ex.last_error)
+            assert ex.message is None and ex.state is not None, (name, value, ex.message)
+            pictures.add(ex.png)
+        if len(sweep(control)) > 1:
+            assert len(pictures) > 1, f"moving {name} never changed the picture"
+        control.value = start
+
+
+def test_random_combinations():
+    """Seeded random settings of all controls at once never reach a bug; the channel slider
+    stays inside the layer."""
+    ex = ENTRY.build()
+    rng = np.random.default_rng(12)
+    for _ in range(6):
+        with ex.hold():
+            for control in ex.controls.values():
+                values = sweep(control)
+                control.value = values[int(rng.integers(len(values)))]
+        assert ex.last_error is None and ex.state is not None, ex.values()
+        assert ex.controls["channel"].max == len(wanted_inputs(shapes_cnn())[ex.state.layer]) - 1
+
+
+def test_wanted_inputs_are_computed_once_per_network():
+    """The same weights give the very same stacks (kept, not recomputed), one per layer."""
+    net = shapes_cnn()
+    first = wanted_inputs(net)
+    assert list(first) == list(FILTER_LAYERS)
+    assert wanted_inputs(shapes_cnn()) is first
