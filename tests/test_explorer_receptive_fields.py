@@ -154,3 +154,23 @@ def test_network_mode_rejects_a_layer_without_a_map():
     """Asking for a unit of the dense layer is explained, naming the layer."""
     with pytest.raises(ValueError, match="layer 8, Dense-8, gives a vector"):
         receptive_state(cnnviz.pretrained.shapes_cnn(), np.zeros((28, 28)), layer=8)
+
+
+def test_changing_a_layer_after_the_chosen_unit_is_answered():
+    """A layer deeper than the chosen unit cannot change its field; the caption says so and
+    names what that layer's units see, so every control move changes what is shown."""
+    from cnnviz.explorers.receptive_fields import receptive_field_explorer
+    from cnnviz.images import load_sample
+
+    ex = receptive_field_explorer(load_sample("chelsea", grey=True, size=(64, 64)))
+    before = ex.text.value
+    ex.controls["pool3"].value = True            # adds a layer after the chosen unit's
+    assert ex.last_error is None and ex.text.value != before
+    assert "The layer after it (MaxPool2d-5) does not change" in ex.text.value
+    ex.controls["layer"].value = 2
+    text = ex.text.value
+    ex.controls["k3"].value = 5
+    assert ex.text.value != text and "layers after it" in ex.text.value
+    text = ex.text.value
+    ex.controls["s3"].value = 2                  # the last layer's stride: only its jump moves
+    assert ex.text.value != text

@@ -177,7 +177,22 @@ def caption_receptive_field(state):
             f"pixels</b> (rows {top} to {bottom - 1}, columns {left} to {right - 1}); its "
             f"neighbour's field starts {state.jump} pixel{'s' if state.jump != 1 else ''} "
             f"further right (the jump). One convolution as wide as the field would need "
-            f"{ratio:.2f} times the weights of the stack's convolutions.")
+            f"{ratio:.2f} times the weights of the stack's convolutions."
+            + _later_layers(state))
+
+
+def _later_layers(state):
+    """What the layers after the chosen unit's do, so a change to them is answered."""
+    rows = list(state.fields)
+    later = rows[state.layer:]
+    if not later:
+        return ""
+    last = rows[-1]
+    many = len(later) != 1
+    return (f" {'The ' + str(len(later)) + ' layers' if many else 'The layer'} after it "
+            f"({', '.join(r.name for r in later)}) {'do' if many else 'does'} not change this "
+            f"unit's field; a unit of {last.name} sees {last.size[0]}x{last.size[1]}, its "
+            f"neighbour's field {last.jump[1]} pixel{'s' if last.jump[1] != 1 else ''} further.")
 
 
 def _stack_controls(layers):
