@@ -13,10 +13,8 @@ from .backprop import (
 )
 from .parameters import model_share_explorer, parameter_calculator
 from .forward import forward_explorer
-from .gallery import (
-    bilateral_vs_gaussian, border_modes, custom_kernel, kernel_gallery, median_vs_blur,
-    sobel_edges,
-)
+from .gallery import custom_kernel, kernel_gallery, sobel_edges
+from .nonlinear import bilateral_vs_gaussian, border_modes, median_vs_blur
 from .pixels import channel_explorer, pixel_zoom
 from .pool_views import pooling_explorer, shift_explorer, winners_explorer
 from .sizes import size_explorer

@@ -31,8 +31,9 @@ import numpy as np
 #: the output metadata key under which a saved notebook keeps an explorer's origin
 METADATA_KEY = "cnnviz_explorer"
 #: the explorer modules, in notebook order; importing them registers their entries
-MODULES = ("pixels", "stepper", "gallery", "sizes", "volume", "pool_views", "parameters", "forward",
-           "backprop", "training", "augmentation", "interpretation", "architectures", "beyond")
+MODULES = ("pixels", "stepper", "gallery", "nonlinear", "sizes", "volume", "pool_views",
+           "parameters", "forward", "backprop", "training", "augmentation", "interpretation",
+           "architectures", "beyond")
 
 
 def fingerprint(value) -> str:
