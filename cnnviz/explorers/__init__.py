@@ -12,6 +12,7 @@ from .backprop import (
     gradient_check_explorer, gradient_stepper, pool_backward_explorer, stride_backward_explorer,
 )
 from .parameters import model_share_explorer, parameter_calculator
+from .filmstrip import filmstrip_figure
 from .forward import forward_explorer
 from .gallery import custom_kernel, kernel_gallery, sobel_edges
 from .nonlinear import bilateral_vs_gaussian, border_modes, median_vs_blur
@@ -31,7 +32,7 @@ __all__ = [
     "size_explorer",
     "partial_sums_explorer", "filter_stack_explorer",
     "pooling_explorer", "shift_explorer", "winners_explorer",
-    "forward_explorer",
+    "forward_explorer", "filmstrip_figure",
     "gradient_stepper", "stride_backward_explorer", "pool_backward_explorer",
     "gradient_check_explorer",
     "receptive_field_explorer", "architecture_gallery",

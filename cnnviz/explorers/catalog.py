@@ -32,8 +32,8 @@ import numpy as np
 METADATA_KEY = "cnnviz_explorer"
 #: the explorer modules, in notebook order; importing them registers their entries
 MODULES = ("pixels", "stepper", "gallery", "nonlinear", "sizes", "volume", "pool_views",
-           "parameters", "forward", "backprop", "training", "augmentation", "interpretation",
-           "architectures", "beyond")
+           "parameters", "forward", "filmstrip", "backprop", "training", "augmentation",
+           "interpretation", "architectures", "beyond")
 
 
 def fingerprint(value) -> str:
