@@ -14,12 +14,11 @@ from .beyond import fft_explorer, groups_explorer, sequence_explorer
 from .filter_stack import filter_stack_explorer
 from .model_share import model_share_explorer
 from .parameters import parameter_calculator
+from .filmstrip import filmstrip_figure
 from .forward import forward_explorer
 from .gradient_check import gradient_check_explorer
-from .gallery import (
-    bilateral_vs_gaussian, border_modes, custom_kernel, kernel_gallery, median_vs_blur,
-    sobel_edges,
-)
+from .gallery import custom_kernel, kernel_gallery, sobel_edges
+from .nonlinear import bilateral_vs_gaussian, border_modes, median_vs_blur
 from .interpretation import (
     draw_and_explain, explain_explorer, grad_cam_explorer, occlusion_explorer,
 )
@@ -43,7 +42,7 @@ __all__ = [
     "size_explorer",
     "partial_sums_explorer", "filter_stack_explorer",
     "pooling_explorer", "shift_explorer", "winners_explorer",
-    "forward_explorer",
+    "forward_explorer", "filmstrip_figure",
     "gradient_stepper", "stride_backward_explorer", "pool_backward_explorer",
     "gradient_check_explorer",
     "occlusion_explorer", "grad_cam_explorer", "explain_explorer", "draw_and_explain",

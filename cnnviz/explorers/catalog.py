@@ -31,10 +31,11 @@ import numpy as np
 #: the output metadata key under which a saved notebook keeps an explorer's origin
 METADATA_KEY = "cnnviz_explorer"
 #: the explorer modules, in notebook order; importing them registers their entries
-MODULES = ("pixels", "stepper", "gallery", "sizes", "volume", "filter_stack", "pool_views",
-           "pool_winners", "parameters", "model_share", "forward", "backprop", "gradient_check",
-           "training", "drawing", "augmentation", "interpretation", "maximisation", "sanity",
-           "receptive_fields", "architectures", "transposed_views", "beyond")
+MODULES = ("pixels", "stepper", "gallery", "nonlinear", "sizes", "volume", "filter_stack",
+           "pool_views", "pool_winners", "parameters", "model_share", "forward", "filmstrip",
+           "backprop", "gradient_check", "training", "drawing", "augmentation", "interpretation",
+           "maximisation", "sanity", "receptive_fields", "architectures", "transposed_views",
+           "beyond")
 
 
 def fingerprint(value) -> str:

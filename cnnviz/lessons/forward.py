@@ -8,6 +8,9 @@
   takes (:func:`cnnviz.images.load_image`, with the upload limit), and
   :func:`refusal` words the learner's sentence for a file that is refused, from the
   type and fields of the :class:`cnnviz.images.ImageError`.
+* :func:`caption_forward_pass` writes the explorer's caption, and :func:`grid_cells`,
+  :func:`score_bars` and :func:`probability_bars` lay out its figure in pixels: where
+  each feature map, bar and word goes (the explorer only colours and draws them).
 
 Settings that cannot work raise :class:`cnnviz.errors.SettingError` subclasses with
 their numbers as fields: :class:`NoSuchLayer`, :class:`NotGrey`,
@@ -24,6 +27,8 @@ their numbers as fields: :class:`NoSuchLayer`, :class:`NotGrey`,
 
 from __future__ import annotations
 
+import html
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,6 +42,8 @@ from ..images import (UPLOAD_MAX_PIXELS, CompressionBombError, DamagedImageError
 from ..layers import Conv2d, Dense, Flatten, MaxPool2d, ReLU, Softmax
 from ..losses import softmax
 
+#: most feature maps the explorer's grid shows at once
+MAX_MAPS = 16
 #: seed of the explorer's sample images: neither the training set (seed 0) nor the
 #: recorded held-out set (seed 1)
 SAMPLE_SEED = 8
@@ -406,9 +413,156 @@ def demo_samples(n=SAMPLE_COUNT, seed=SAMPLE_SEED):
     return make_shapes(n, seed=seed)
 
 
+
+# ------------------------------------------- the explorer's figure, laid out in pixels
+# The forward explorer's figure (:mod:`cnnviz.explorers.forward`) is one canvas in
+# pixels at draw.DPI, y pointing down. Where each box, cell, bar and word goes is
+# plain arithmetic, kept here; the explorer colours and draws it.
+
+#: boxes in pixels: (left, top, width, height)
+INPUT_BOX = (14, 106, 176, 176)
+GRID_BOX = (225, 54, 318, 300)
+CBAR_BOX = (556, 74, 12, 260)
+SCORE_BOX = (250, 80, 290, 220)          # the bars of the class scores and probabilities
+PROB_BOX = (690, 130, 130, 120)          # the probabilities, always in view
+
+
+def box_extent(box):
+    """``imshow`` extent of a box (left, top, width, height) on the canvas."""
+    x, y, w, h = box
+    return (x, x + w, y + h, y)
+
+
+def box_corners(box):
+    """The four corners of a box (left, top, width, height), clockwise from the top left."""
+    x, y, w, h = box
+    return [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+
+
+def grid_cells(n, box=GRID_BOX, gap=6):
+    """Boxes ``(left, top, width, height)`` of ``n`` square cells in a near-square grid
+    centred in ``box``.
+
+    >>> [tuple(round(v) for v in b) for b in grid_cells(2, (0, 0, 100, 50), gap=0)]
+    [(0, 0, 50, 50), (50, 0, 50, 50)]
+    >>> len(grid_cells(8)), len(grid_cells(16))          # 3x3 with one empty, 4x4
+    (8, 16)
+    """
+    cols = math.ceil(math.sqrt(n))
+    rows = math.ceil(n / cols)
+    x0, y0, w, h = box
+    cell = min((w - gap * (cols - 1)) / cols, (h - gap * (rows - 1)) / rows)
+    left = x0 + (w - cols * cell - gap * (cols - 1)) / 2
+    top = y0 + (h - rows * cell - gap * (rows - 1)) / 2
+    return [(left + c * (cell + gap), top + r * (cell + gap), cell, cell)
+            for r in range(rows) for c in range(cols)][:n]
+
+
+def score_bars(state):
+    """Corners of the picked layer's class-score (or probability) bars in :data:`SCORE_BOX`,
+    and their words ``(x, y, text, anchor, bold)``: each bar's value and class name.
+
+    Scores grow up and down from a zero line in the middle; probabilities up from the
+    bottom, the highest one's words in bold.
+    """
+    values = np.asarray(state.output, dtype=float)
+    x0, y0, w, h = SCORE_BOX
+    slot = w / len(values)
+    probabilities = state.kind is Softmax
+    words = []
+    if probabilities:
+        base, scale = y0 + h, h               # 0 at the bottom, 1 at the top
+    else:
+        base, scale = y0 + h / 2, h / 2 / max(float(np.abs(values).max()), 1e-12)
+        words.append((x0 - 4, base, "0", "rm", False))
+    best = int(np.argmax(values))
+    boxes = []
+    for k, v in enumerate(values):
+        left = x0 + (k + 0.2) * slot
+        top = base - max(v, 0) * scale
+        boxes.append(box_corners((left, top, 0.6 * slot, abs(v) * scale)))
+        centre = left + 0.3 * slot
+        if probabilities:
+            words.append((centre, top - 4, percent(v), "ms", k == best))
+        else:
+            words.append((centre, top - 4, f"{v:+.1f}", "ms", False) if v >= 0 else
+                         (centre, top + abs(v) * scale + 4, f"{v:+.1f}", "ma", False))
+        words.append((centre, y0 + h + 24, str(state.class_names[k]), "ma", k == best))
+    return boxes, words
+
+
+def probability_bars(state):
+    """The probabilities panel in :data:`PROB_BOX`: corners of a track from 0 to 1 per class,
+    of the bars in front of them, and the words (class names, percentages, the prediction)."""
+    p = np.asarray(state.probabilities, dtype=float)
+    best = int(np.argmax(p))
+    x, y, w, h = PROB_BOX
+    slot = h / len(p)
+    tracks, bars, words = [], [], []
+    for k, v in enumerate(p):
+        top = y + (k + 0.2) * slot
+        tracks.append(box_corners((x, top, w, 0.6 * slot)))
+        bars.append(box_corners((x, top, v * w, 0.6 * slot)))
+        words.append((x - 6, top + 0.3 * slot, str(state.class_names[k]), "rm", k == best))
+        words.append((x + w + 4, top + 0.3 * slot, percent(v, 0), "lm", False))
+    sure = f"{percent(p[best])} sure"
+    if state.temperature != 1.0:
+        sure += f" at T = {state.temperature:g}"
+    words += [(x + w / 2, y - 32, f"prediction: {state.prediction}", "ms", True),
+              (x + w / 2, y - 12, sure, "ms", False)]
+    return tracks, bars, words
+
+
+def caption_forward_pass(state):
+    """The HTML under the figure: the layer in words, its numbers, the prediction."""
+    out = state.output
+    parts = [
+        (f"<b>Layer {state.layer} of {state.number_of_layers}, {html.escape(state.name)}</b>: "
+         f"{html.escape(state.note)}"),
+        (f"Output shape <b>{state.shape}</b> = {out.size:,} numbers; "
+         f"<b>{state.params:,} parameters</b> ({html.escape(state.params_note)})."),
+    ]
+    if out.ndim == 3 and out.shape[0] > MAX_MAPS:
+        parts.append(f"The first {MAX_MAPS} of {out.shape[0]} maps are shown.")
+    elif out.ndim == 3:
+        parts.append("Maps are numbered left to right, top to bottom, starting at 0; "
+                     "all share one colour scale.")
+    names = [html.escape(str(n)) for n in state.class_names]  # a learner's names: text, not markup
+    if state.per_class and state.kind is not Softmax:
+        scores = ", ".join(f"{n} {v:+.2f}" for n, v in zip(names, out))
+        parts.append(f"Scores: {scores}.")
+    probs = ", ".join(f"{n} {percent(v)}" for n, v in zip(names, state.probabilities))
+    verdict = f"<b>Prediction: {html.escape(str(state.prediction))}</b> ({probs})"
+    if state.temperature != 1.0:
+        verdict += (f" at temperature {state.temperature:g}: softmax of the scores divided by "
+                    f"{state.temperature:g}, " + ("flatter" if state.temperature > 1 else "sharper")
+                    + " than the network's own, with the same winner")
+    if state.label is not None:
+        truth = state.class_names[state.label]
+        verdict += (f"; the true class is {html.escape(str(truth))}: "
+                    + ("right." if truth == state.prediction else "<b>wrong</b>."))
+    else:
+        verdict += "."
+    parts.append(verdict)
+    if not state.has_softmax:
+        parts.append("This network ends in its scores, without a Softmax: the probabilities "
+                     "shown are a softmax of its last layer's output.")
+    if state.inverted:
+        parts.append("Your picture was mostly bright, so it was inverted (1 - value): the "
+                     "network learnt light outlines on a dark background.")
+    elif state.invert:
+        parts.append("Bright pictures are inverted before the pass; this one is already "
+                     "mostly dark, so it goes in as it is.")
+    else:
+        parts.append("Inverting is off: every picture goes in as it is, even a bright one.")
+    return "<br>".join(parts)
+
+
 __all__ = [
-    "HIDDEN_DENSE_NOTE", "INVERT_ABOVE", "LAYER_NOTES", "SAMPLE_COUNT", "SAMPLE_SEED",
-    "TEMPERATURES", "ForwardState", "NetworkRefusesImage", "NoPicture", "NoSuchLayer", "NotGrey",
-    "PictureRefused", "demo_samples", "forward_pass", "percent", "read_picture", "refusal",
-    "uploaded_file",
+    "CBAR_BOX", "GRID_BOX", "HIDDEN_DENSE_NOTE", "INPUT_BOX", "INVERT_ABOVE", "LAYER_NOTES",
+    "MAX_MAPS", "PROB_BOX", "SAMPLE_COUNT", "SAMPLE_SEED", "SCORE_BOX", "TEMPERATURES",
+    "ForwardState", "NetworkRefusesImage", "NoPicture", "NoSuchLayer", "NotGrey",
+    "PictureRefused", "box_corners", "box_extent", "caption_forward_pass", "demo_samples",
+    "forward_pass", "grid_cells", "percent", "probability_bars", "read_picture", "refusal",
+    "score_bars", "uploaded_file",
 ]

@@ -23,10 +23,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 import cnnviz
 from cnnviz import filters
 from cnnviz.images import load_sample, step_edge, add_salt_and_pepper
-from cnnviz.explorers.gallery import (
-    kernel_gallery, custom_kernel, sobel_edges, median_vs_blur, bilateral_vs_gaussian,
-    border_modes,
-)
+from cnnviz.explorers.gallery import kernel_gallery, custom_kernel, sobel_edges
+from cnnviz.explorers.nonlinear import median_vs_blur, bilateral_vs_gaussian, border_modes
 from cnnviz.exercises import nb03
 
 plt.rcParams.update({"figure.dpi": 80, "figure.figsize": (8, 3)})
