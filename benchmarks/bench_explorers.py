@@ -88,6 +88,8 @@ def main(argv=None):
         explorer = factory()
         measure(explorer, args.points)          # warm-up: caches, fonts
         times = np.array(measure(explorer, args.points)) * 1e3
+        if times.size == 0:                     # no control to move (a fixed picture)
+            continue
         median, p95 = float(np.median(times)), float(np.percentile(times, 95))
         rows.append((notebook, name, len(times), median, p95))
         if median > FLOOR_MS:
