@@ -1,5 +1,10 @@
 """Helpers for driving explorers in tests."""
 
+import io
+
+import numpy as np
+from PIL import Image
+
 from cnnviz.explorers._base import control_values
 
 
@@ -30,3 +35,36 @@ def assert_every_value_draws(ex):
         if len(sweep(control)) > 1:
             assert len(pictures) > 1, f"moving {name} never changed the picture"
         control.value = start
+
+
+def pixels(explorer):
+    """The explorer's current picture as an RGB array."""
+    return np.asarray(Image.open(io.BytesIO(explorer.png)).convert("RGB"))
+
+
+def assert_every_control_changes_the_picture(ex):
+    """Each control swept over its range: no bug recorded, and some value changes the
+    picture (unless the control is disabled)."""
+    assert ex.last_error is None and ex.message is None
+    for cname, control in ex.controls.items():
+        start_value, start = control.value, pixels(ex)
+        changed = False
+        for value in sweep(control):
+            control.value = value
+            assert ex.last_error is None, (cname, value, ex.last_error)
+            if ex.message is None and not np.array_equal(pixels(ex), start):
+                changed = True
+        control.value = start_value
+        assert changed or ex.controls[cname].disabled, cname
+
+
+def assert_random_settings_never_break(ex, *, seed=7, rounds=25):
+    """Seeded random settings of all controls at once: a picture or an explanation, no bug."""
+    rng = np.random.default_rng(seed)
+    for _ in range(rounds):
+        with ex.hold():
+            for control in ex.controls.values():
+                values = sweep(control)
+                control.value = values[int(rng.integers(len(values)))]
+        assert ex.last_error is None
+        assert ex.state is not None or ex.message
