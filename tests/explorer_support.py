@@ -58,13 +58,20 @@ def assert_every_control_changes_the_picture(ex):
         assert changed or ex.controls[cname].disabled, cname
 
 
-def assert_random_settings_never_break(ex, *, seed=7, rounds=25):
-    """Seeded random settings of all controls at once: a picture or an explanation, no bug."""
+def random_settings(ex, *, seed=7, rounds=25):
+    """Set every control of ``ex`` to a seeded random value of its own, all at once (one
+    update per round); yields the explorer after each round for the caller's checks."""
     rng = np.random.default_rng(seed)
     for _ in range(rounds):
         with ex.hold():
             for control in ex.controls.values():
                 values = sweep(control)
                 control.value = values[int(rng.integers(len(values)))]
-        assert ex.last_error is None
+        yield ex
+
+
+def assert_random_settings_never_break(ex, *, seed=7, rounds=25):
+    """Seeded random settings of all controls at once: a picture or an explanation, no bug."""
+    for ex in random_settings(ex, seed=seed, rounds=rounds):
+        assert ex.last_error is None, ex.last_error
         assert ex.state is not None or ex.message

@@ -12,7 +12,7 @@ from cnnviz.explorers.interpretation import (
 )
 from cnnviz.interpret import grad_cam, occlusion, saliency
 from cnnviz.lessons.drawing import shape_strokes
-from explorer_support import assert_every_value_draws, sweep
+from explorer_support import assert_every_value_draws, random_settings
 
 ENTRIES = [e for e in catalog.entries() if e.notebook == "12"]
 MAPS = [e for e in ENTRIES if e.origin()["factory"].startswith("cnnviz.explorers.interpretation:")]
@@ -37,13 +37,7 @@ def test_every_control_value_gives_a_picture(entry):
 @pytest.mark.parametrize("entry", MAPS, ids=lambda e: e.key)
 def test_random_combinations(entry):
     """Seeded random settings of all controls at once never reach a bug."""
-    ex = entry.build()
-    rng = np.random.default_rng(12)
-    for _ in range(6):
-        with ex.hold():
-            for control in ex.controls.values():
-                values = sweep(control)
-                control.value = values[int(rng.integers(len(values)))]
+    for ex in random_settings(entry.build(), seed=12, rounds=6):
         assert ex.last_error is None and ex.state is not None, ex.values()
 
 

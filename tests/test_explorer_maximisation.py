@@ -1,12 +1,10 @@
 """Notebook 12's filter explorer (activation maximisation), driven headlessly: every
 control swept, random combinations; the wanted inputs are computed once per network."""
 
-import numpy as np
-
 from cnnviz.explorers import catalog
 from cnnviz.explorers.maximisation import FILTER_LAYERS, wanted_inputs
 from cnnviz.pretrained import shapes_cnn
-from explorer_support import assert_every_value_draws, sweep
+from explorer_support import assert_every_value_draws, random_settings
 
 ENTRY = catalog.get("12-filters")
 
@@ -20,13 +18,7 @@ def test_every_control_value_gives_a_picture():
 def test_random_combinations():
     """Seeded random settings of all controls at once never reach a bug; the channel slider
     stays inside the layer."""
-    ex = ENTRY.build()
-    rng = np.random.default_rng(12)
-    for _ in range(6):
-        with ex.hold():
-            for control in ex.controls.values():
-                values = sweep(control)
-                control.value = values[int(rng.integers(len(values)))]
+    for ex in random_settings(ENTRY.build(), seed=12, rounds=6):
         assert ex.last_error is None and ex.state is not None, ex.values()
         assert ex.controls["channel"].max == len(wanted_inputs(shapes_cnn())[ex.state.layer]) - 1
 

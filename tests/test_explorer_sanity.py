@@ -6,7 +6,7 @@ import pytest
 
 from cnnviz.explorers import catalog
 from cnnviz.explorers.sanity import sanity_explorer
-from explorer_support import assert_every_value_draws, sweep
+from explorer_support import assert_every_value_draws, random_settings
 
 ENTRY = catalog.get("12-sanity-checks")
 
@@ -19,13 +19,7 @@ def test_every_control_value_gives_a_picture():
 
 def test_random_combinations():
     """Seeded random settings of all controls at once never reach a bug."""
-    ex = ENTRY.build()
-    rng = np.random.default_rng(12)
-    for _ in range(6):
-        with ex.hold():
-            for control in ex.controls.values():
-                values = sweep(control)
-                control.value = values[int(rng.integers(len(values)))]
+    for ex in random_settings(ENTRY.build(), seed=12, rounds=6):
         assert ex.last_error is None and ex.state is not None, ex.values()
 
 
