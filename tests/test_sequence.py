@@ -15,6 +15,7 @@ import scipy.signal
 
 import cnnviz
 from cnnviz.sequence import conv1d, conv1d_naive
+from memory_support import peak_and_estimate
 
 
 def explicit_pads(padding, k, dilation):
@@ -240,24 +241,10 @@ def test_padding_too_large_for_memory_is_refused_before_allocating():
 ], ids=["causal", "groups", "loops"])
 def test_memory_estimate_covers_what_is_really_allocated(run, monkeypatch):
     """At least 0.9x the traced peak and at most 4x it; a limit just below refuses."""
-    import tracemalloc
+    from cnnviz import _validate
 
-    from cnnviz import _validate, sequence
-
-    asked = []
-
-    def record(n_elements, itemsize, what, *, limit=None):
-        asked.append(int(n_elements) * int(itemsize))
-        return _validate.check_memory(n_elements, itemsize, what, limit=limit)
-
-    monkeypatch.setattr(sequence, "check_memory", record)
-    tracemalloc.start()
-    try:
-        run()
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert 0.9 * peak <= max(asked) <= 4 * peak, (max(asked), peak)
-    monkeypatch.setattr(_validate, "MEMORY_LIMIT", max(asked) - 1)
+    peak, estimate = peak_and_estimate(run, monkeypatch, "sequence")
+    assert 0.9 * peak <= estimate <= 4 * peak, (estimate, peak)
+    monkeypatch.setattr(_validate, "MEMORY_LIMIT", estimate - 1)
     with pytest.raises(ValueError, match="would need"):
         run()

@@ -14,6 +14,7 @@ import scipy.signal
 
 import cnnviz
 from cnnviz.spectral import _fast_length, fft_correlate2d
+from memory_support import peak_and_estimate
 
 NUMPY_MODE = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
 PAD_MODES = list(NUMPY_MODE)
@@ -210,24 +211,10 @@ def test_fft_memory_refusal_names_the_request(monkeypatch):
 ], ids=["same", "reflect", "valid"])
 def test_memory_estimate_covers_what_is_really_allocated(run, monkeypatch):
     """At least 0.9x the traced peak and at most 4x it; a limit just below refuses."""
-    import tracemalloc
+    from cnnviz import _validate
 
-    from cnnviz import _validate, spectral
-
-    asked = []
-
-    def record(n_elements, itemsize, what, *, limit=None):
-        asked.append(int(n_elements) * int(itemsize))
-        return _validate.check_memory(n_elements, itemsize, what, limit=limit)
-
-    monkeypatch.setattr(spectral, "check_memory", record)
-    tracemalloc.start()
-    try:
-        run()
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert 0.9 * peak <= max(asked) <= 4 * peak, (max(asked), peak)
-    monkeypatch.setattr(_validate, "MEMORY_LIMIT", max(asked) - 1)
+    peak, estimate = peak_and_estimate(run, monkeypatch, "spectral")
+    assert 0.9 * peak <= estimate <= 4 * peak, (estimate, peak)
+    monkeypatch.setattr(_validate, "MEMORY_LIMIT", estimate - 1)
     with pytest.raises(ValueError, match="would need"):
         run()

@@ -12,6 +12,7 @@ import pytest
 
 import cnnviz
 from cnnviz.transposed import ConvTranspose2d, conv_transpose2d, conv_transpose2d_naive
+from memory_support import peak_and_estimate
 
 
 def transpose_cases(seed, count):
@@ -402,26 +403,6 @@ def test_layer_refusals_name_the_problem():
 
 
 # ---------------------------------------------------------------------------- memory
-def peak_and_estimate(run, monkeypatch):
-    """Run under tracemalloc, recording what the module asked check_memory for."""
-    import tracemalloc
-
-    from cnnviz import _validate, transposed
-
-    asked = []
-
-    def record(n_elements, itemsize, what, *, limit=None):
-        asked.append(int(n_elements) * int(itemsize))
-        return _validate.check_memory(n_elements, itemsize, what, limit=limit)
-
-    monkeypatch.setattr(transposed, "check_memory", record)
-    tracemalloc.start()
-    try:
-        run()
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    return peak, max(asked)
 
 
 @pytest.mark.parametrize("func", [conv_transpose2d, conv_transpose2d_naive])
@@ -453,7 +434,7 @@ def test_an_output_too_large_for_memory_is_refused_before_allocating(func):
 def test_memory_estimate_covers_what_is_really_allocated(run, monkeypatch):
     """The estimate is honest: at least 0.9x the traced peak, at most 4x it; a limit just
     below the estimate refuses the same request."""
-    peak, estimate = peak_and_estimate(run, monkeypatch)
+    peak, estimate = peak_and_estimate(run, monkeypatch, "transposed")
     assert 0.9 * peak <= estimate <= 4 * peak, (estimate, peak)
     monkeypatch.setattr(cnnviz._validate, "MEMORY_LIMIT", estimate - 1)
     with pytest.raises(ValueError, match="would need"):

@@ -16,6 +16,7 @@ import pytest
 import cnnviz
 from cnnviz import models
 from cnnviz.layers import AvgPool2d, Conv2d, Dense, Flatten, MaxPool2d, ReLU, Sequential
+from memory_support import peak_and_estimate
 
 X = np.ones((3, 8, 8))                 # a (C, H, W) input
 W = np.ones((4, 3, 3, 3))              # four 3x3 filters over 3 channels
@@ -629,27 +630,11 @@ MEASURED = _measured()
 def test_memory_estimate_covers_what_is_really_allocated(name, monkeypatch):
     """The estimate is honest: a limit just below it refuses the request, and the request,
     run under no limit, never allocates more than the estimate (nor a small fraction of it)."""
-    import tracemalloc
-
     from cnnviz import _validate
 
     run = MEASURED[name]
-    asked = []
-    check = _validate.check_memory
-
-    def record(n_elements, itemsize, what, *, limit=None):
-        asked.append(int(n_elements) * int(itemsize))
-        return check(n_elements, itemsize, what, limit=limit)
-
-    for module in ("convolution", "pooling", "filters", "datasets", "images"):
-        monkeypatch.setattr(f"cnnviz.{module}.check_memory", record)
-    tracemalloc.start()
-    try:
-        run()
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    estimate = max(asked)
+    peak, estimate = peak_and_estimate(run, monkeypatch, "convolution", "pooling", "filters",
+                                       "datasets", "images")
     assert estimate >= 0.9 * peak, f"{name}: estimated {estimate:,} bytes, used {peak:,}"
     assert estimate <= 8 * peak, f"{name}: estimated {estimate:,} bytes, used only {peak:,}"
     monkeypatch.setattr(_validate, "MEMORY_LIMIT", estimate - 1)
