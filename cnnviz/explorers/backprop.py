@@ -30,20 +30,6 @@ STRIDE_SIZE = (10.4, 4.0)
 POOL_SIZE = (10.4, 3.4)
 
 
-def _cell(fig, panels, shapes, largest):
-    """Pixels per cell: the largest that fits every panel, within 8 and ``largest``."""
-    s = draw.scale(fig)
-    fits = int(min(panel.fits(shape) for panel, shape in zip(panels, shapes)) / s)
-    return round(s * max(8, min(largest, fits)))
-
-
-def _text(text, size, fig, **wrap):
-    s = draw.scale(fig)
-    pixels, line_px = round(draw.TEXT_PX * s), round(draw.LINE_PX * s)
-    lines = draw.wrap(text, size[0] - round(8 * s), pixels=pixels, **wrap)
-    return draw.text_rgb(tuple(lines), tuple(size), pixels=pixels, line_px=line_px)
-
-
 def _limits(*arrays):
     return draw.symmetric_limits(np.concatenate([np.ravel(a) for a in arrays]))
 
@@ -63,7 +49,7 @@ def plot_gradient_step(state, fig=None, artists=None):
     names = ("left", "right", "products", "result")
     result = state.grad_w if state.target == "dW" else state.grad_x
     shapes = [state.left.shape, state.right.shape, state.products.shape, result.shape]
-    cell = _cell(fig, [artists[k] for k in names], shapes, 44)
+    cell = draw.panel_cell(fig, [artists[k] for k in names], shapes, 44)
     if state.target == "dW":
         left_title = ("input x", "the window dW[%d, %d] reads" % (state.row, state.col))
         right_title = ("G = dL/dZ", "every entry of G")
@@ -91,7 +77,8 @@ def plot_gradient_step(state, fig=None, artists=None):
                                                     f"entry {state.entry} of {state.n_entries}"))
     artists["result"].outline(state.row, state.col, 1, 1)
     line = f"{state.target}[{state.row}, {state.col}] = {state.sum_text}"
-    artists["text"].show(line, lambda size: _text(line, size, fig, sep=" + ", indent="    "))
+    artists["text"].show(line, lambda size: draw.text_box(line, size, fig, sep=" + ",
+                                                          indent="    "))
     return fig, artists
 
 
@@ -186,7 +173,7 @@ def plot_strided_backward(state, fig=None, artists=None):
     names = ("grad", "spread", "padded", "result")
     shapes = [state.grad_out.shape, state.spread.shape, state.grad_padded.shape,
               state.grad_x.shape]
-    cell = _cell(fig, [artists[k] for k in names], shapes, 32)
+    cell = draw.panel_cell(fig, [artists[k] for k in names], shapes, 32)
     g_lim = _limits(state.grad_out)
     k = state.kernel.shape[0]
     n = state.grad_out.shape[0]
@@ -210,7 +197,7 @@ def plot_strided_backward(state, fig=None, artists=None):
     line = (f"{state.zeros_inserted} zeros inserted between the {state.grad_out.size} entries "
             f"of G; the last {state.unread} row(s) and column(s) of the padded input were never "
             f"read and get 0; the outer ring of {state.padding} (the padding) is dropped.")
-    artists["text"].show(line, lambda size: _text(line, size, fig))
+    artists["text"].show(line, lambda size: draw.text_box(line, size, fig))
     return fig, artists
 
 
@@ -251,7 +238,7 @@ def plot_pool_backward(state, fig=None, artists=None):
                    for i, name in enumerate(("x", "won", "grad", "share", "total"))}
     names = ("x", "won", "grad", "share", "total")
     shapes = [state.x.shape] * 2 + [state.grad_out.shape] + [state.x.shape] * 2
-    cell = _cell(fig, [artists[k] for k in names], shapes, 36)
+    cell = draw.panel_cell(fig, [artists[k] for k in names], shapes, 36)
     k = state.kernel_size
     r0, c0 = state.row * state.stride, state.col * state.stride
     artists["x"].show(state.x, cell, title=("input x", f"window {state.window}"),

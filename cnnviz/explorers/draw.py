@@ -246,6 +246,15 @@ def caption_rgb(caption_html, width, *, pixels=TEXT_PX, margin=8):
     return np.asarray(picture)
 
 
+def text_box(text, size, fig, **options):
+    """``text`` wrapped to the width of a box of ``size`` pixels and set in it (RGB), at the
+    text size of ``fig``'s density; ``options`` go to :func:`wrap` (``sep``, ``indent``)."""
+    s = scale(fig)
+    pixels, line_px = round(TEXT_PX * s), round(LINE_PX * s)
+    lines = wrap(text, size[0] - round(8 * s), pixels=pixels, **options)
+    return text_rgb(tuple(lines), tuple(size), pixels=pixels, line_px=line_px)
+
+
 class TextLayer(Artist):
     """Words drawn by Pillow and stamped onto the figure's canvas pixel for pixel.
 
@@ -443,6 +452,15 @@ def _rgba(picture):
     return np.dstack([picture, np.full(picture.shape[:2], 255, np.uint8)])
 
 
+def panel_cell(fig, panels, shapes, largest):
+    """Pixels per matrix cell: the largest at which every shape fits its :class:`Panel`,
+    from 8 to ``largest`` pixels at :data:`DPI`, times ``fig``'s scale (so a stored picture
+    is the live one, drawn sharper)."""
+    s = scale(fig)
+    fits = int(min(panel.fits(shape) for panel, shape in zip(panels, shapes)) / s)
+    return round(s * max(8, min(largest, fits)))
+
+
 class Picture:
     """A fixed box on the figure (``rect`` in figure fractions) showing a picture pixel
     for pixel: text lines, a colour bar, anything drawn by Pillow."""
@@ -540,7 +558,8 @@ class Panel:
 __all__ = [
     "ACCENT", "ACCENT_LIGHT", "BAR_PX", "BLUE", "BORDER", "DIVERGING", "DIVERGING_NEUTRAL",
     "DPI", "GREY", "HIGHLIGHT", "HIGHLIGHT_LIGHT", "LINE_PX", "NEUTRAL", "PENDING", "Panel",
-    "Picture", "TEXT_PX", "TextLayer", "bare", "caption_rgb", "colour_bar_rgb", "colour_table",
+    "Picture", "TEXT_PX", "TextLayer", "bare", "panel_cell", "text_box",
+    "caption_rgb", "colour_bar_rgb", "colour_table",
     "colours_of", "figure_rgb", "font", "matrix_extent", "matrix_rgb", "new_figure", "number",
     "png_bytes", "render_png", "rgb", "scale", "show_matrix", "symmetric_limits", "text_rgb",
     "text_width", "update_matrix", "wrap",

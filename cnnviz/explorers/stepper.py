@@ -32,22 +32,6 @@ FIG_SIZE = (9.6, 4.5)
 OPERATIONS = (("cross-correlation", False), ("convolution (flip kernel)", True))
 
 
-def _cell(fig, panels, shapes, largest):
-    """Pixels per matrix cell: the largest that fits every panel, within 8 and ``largest``
-    (pixels at draw.DPI, times the figure's scale, so a stored picture is the live one)."""
-    s = draw.scale(fig)
-    fits = int(min(panel.fits(shape) for panel, shape in zip(panels, shapes)) / s)
-    return round(s * max(8, min(largest, fits)))
-
-
-def _text(text, size, fig, **wrap):
-    """Lines of text in a box of ``size`` pixels, wrapped to its width."""
-    s = draw.scale(fig)
-    pixels, line_px = round(draw.TEXT_PX * s), round(draw.LINE_PX * s)
-    lines = draw.wrap(text, size[0] - round(8 * s), pixels=pixels, **wrap)
-    return draw.text_rgb(tuple(lines), tuple(size), pixels=pixels, line_px=line_px)
-
-
 # ------------------------------------------------------------------------ the stepper
 def plot_convolution_step(state, fig=None, artists=None):
     """Input with the window | kernel | products | output so far; the sum written out below."""
@@ -63,7 +47,7 @@ def plot_convolution_step(state, fig=None, artists=None):
     names = ("image", "kernel", "products", "output")
     shapes = [state.image.shape, state.used_kernel.shape, state.products.shape,
               state.output.shape]
-    cell = _cell(fig, [artists[k] for k in names], shapes, 48)
+    cell = draw.panel_cell(fig, [artists[k] for k in names], shapes, 48)
     kh, kw = state.used_kernel.shape
     (H, W), (oh, ow) = state.image.shape, state.output.shape
     k_lim = draw.symmetric_limits(state.kernel)
@@ -88,7 +72,8 @@ def plot_convolution_step(state, fig=None, artists=None):
                            title=(f"output ({oh}x{ow})", f"step {state.step} of {state.n_steps}"))
     artists["output"].outline(state.row, state.col, 1, 1)
     line = f"output[{state.row}, {state.col}] = {state.sum_text}"
-    artists["text"].show(line, lambda size: _text(line, size, fig, sep=" + ", indent="    "))
+    artists["text"].show(line, lambda size: draw.text_box(line, size, fig, sep=" + ",
+                                                          indent="    "))
     return fig, artists
 
 
@@ -202,7 +187,8 @@ def plot_flip_comparison(state, fig=None, artists=None):
         )
     shown = dict(image=state.image, kernel=state.kernel, flipped=state.flipped,
                  correlated=state.correlated, convolved=state.convolved)
-    cell = _cell(fig, [artists[k] for k in shown], [v.shape for v in shown.values()], 40)
+    cell = draw.panel_cell(fig, [artists[k] for k in shown],
+                           [v.shape for v in shown.values()], 40)
     k_lim = draw.symmetric_limits(state.kernel)
     o_lim = draw.symmetric_limits(np.concatenate([state.correlated.ravel(),
                                                   state.convolved.ravel()]))
@@ -219,7 +205,7 @@ def plot_flip_comparison(state, fig=None, artists=None):
     for bar, (lo, hi) in (("kernel_bar", k_lim), ("output_bar", o_lim)):
         artists[bar].show((lo, hi), lambda size, lo=lo, hi=hi: draw.colour_bar_rgb(
             lo, hi, tuple(size), orientation="vertical", scale=s))
-    artists["text"].show(state.verdict, lambda size: _text(state.verdict, size, fig))
+    artists["text"].show(state.verdict, lambda size: draw.text_box(state.verdict, size, fig))
     return fig, artists
 
 
