@@ -27,7 +27,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from . import number
+from . import number, read_only
 from .._validate import as_array, positive_int
 from ..convolution import conv2d_backward, correlate2d, pad2d
 from ..errors import DoesNotFit, SettingError
@@ -36,27 +36,20 @@ from ..losses import CrossEntropyLoss
 from ..layers import Conv2d, Dense, Flatten, MaxPool2d, ReLU, Sequential
 from ..pooling import avg_pool2d_backward, max_pool2d, max_pool2d_backward
 from ..shapes import pool_output_size
+from .stepper import WORKED_INPUT, WORKED_KERNEL
 
 
-def _read_only(values, dtype=np.float64):
-    arr = np.array(values, dtype=dtype)
-    arr.setflags(write=False)
-    return arr
-
-
-#: notebook 02's worked example: the input, the kernel, and L = sum of the outputs (G = 1)
-WORKED_INPUT = _read_only(np.arange(9).reshape(3, 3), int)
-WORKED_KERNEL = _read_only([[0, 1], [2, 3]], int)
-WORKED_GRAD = _read_only(np.ones((2, 2)), int)
+#: notebook 02's worked example (WORKED_INPUT, WORKED_KERNEL), and L = sum of the outputs (G = 1)
+WORKED_GRAD = read_only(np.ones((2, 2)), int)
 
 EXAMPLES = MappingProxyType({
     "worked example, L = sum of the outputs": (WORKED_INPUT, WORKED_KERNEL, WORKED_GRAD),
     "worked example, G = [[1, -1], [2, 0]]": (WORKED_INPUT, WORKED_KERNEL,
-                                              _read_only([[1, -1], [2, 0]], int)),
+                                              read_only([[1, -1], [2, 0]], int)),
     "4x4 input, 3x3 kernel, G of 2x2": (
-        _read_only([[1, 2, 0, 3], [0, 1, 2, 1], [3, 0, 1, 2], [1, 1, 0, 2]], int),
-        _read_only([[1, 0, -1], [2, 0, -2], [1, 0, -1]], int),
-        _read_only([[1, 2], [-1, 1]], int)),
+        read_only([[1, 2, 0, 3], [0, 1, 2, 1], [3, 0, 1, 2], [1, 1, 0, 2]], int),
+        read_only([[1, 0, -1], [2, 0, -2], [1, 0, -1]], int),
+        read_only([[1, 2], [-1, 1]], int)),
 })
 """Name -> (input x, kernel W, G = dL/dZ): the examples the gradient stepper offers."""
 
@@ -212,7 +205,7 @@ def gradient_step(x, kernel, grad_out=None, *, target="dW", entry=1, view="taps"
 
 # --------------------------------------------------------- stride and padding backwards
 #: the kernel and the gradient the stride/padding explorer starts from
-STRIDE_KERNEL = _read_only([[1, 0, 2], [-1, 1, 0], [0, 2, 1]], int)
+STRIDE_KERNEL = read_only([[1, 0, 2], [-1, 1, 0], [0, 2, 1]], int)
 
 
 @dataclass
@@ -275,7 +268,7 @@ def strided_backward(size=7, *, stride=2, padding=0, kernel=STRIDE_KERNEL, seed=
 
 # ------------------------------------------------------------------- pooling backwards
 #: a 6x6 map with ties (two 9s in one window, two 7s) for the pooling explorer
-POOL_INPUT = _read_only([
+POOL_INPUT = read_only([
     [1, 9, 2, 9, 0, 3],
     [4, 3, 8, 1, 5, 2],
     [7, 0, 2, 6, 5, 4],

@@ -19,7 +19,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from . import number
+from . import number, read_only
 from .._validate import as_array, positive_int
 from ..convolution import convolve2d, correlate2d
 from ..errors import DoesNotFit, SettingError
@@ -27,17 +27,11 @@ from ..filters import BOX_BLUR, VERTICAL_EDGE
 from ..images import step_edge
 
 
-def _read_only(values, dtype=np.float64):
-    arr = np.array(values, dtype=dtype)
-    arr.setflags(write=False)
-    return arr
-
-
 #: The worked example: ``correlate2d(WORKED_INPUT, WORKED_KERNEL)`` is ``[[19, 25], [37, 43]]``.
-WORKED_INPUT = _read_only(np.arange(9).reshape(3, 3), int)
-WORKED_KERNEL = _read_only([[0, 1], [2, 3]], int)
+WORKED_INPUT = read_only(np.arange(9).reshape(3, 3), int)
+WORKED_KERNEL = read_only([[0, 1], [2, 3]], int)
 
-FIVE_BY_FIVE = _read_only([
+FIVE_BY_FIVE = read_only([
     [1, 2, 0, 7, 8],
     [0, 1, 3, 8, 9],
     [2, 0, 1, 9, 7],
@@ -51,7 +45,7 @@ EXAMPLES = MappingProxyType({
     "5x5 input, vertical edge kernel": (FIVE_BY_FIVE, VERTICAL_EDGE),
     "5x5 input, box blur kernel": (FIVE_BY_FIVE, BOX_BLUR),
     "6x6 step edge, vertical edge kernel": (
-        _read_only(step_edge((6, 6), low=0.0, high=1.0)), VERTICAL_EDGE),
+        read_only(step_edge((6, 6), low=0.0, high=1.0)), VERTICAL_EDGE),
 })
 """Name -> (input, kernel): the examples the convolution stepper offers."""
 
