@@ -29,6 +29,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import cnnviz  # noqa: E402
+from timing import interleaved  # noqa: E402  (benchmarks/timing.py)
 
 try:
     import torch  # noqa: E402
@@ -71,20 +72,7 @@ def timeit(fn, *, repeat=7, min_time=0.05):
 
 def alternate(fn, ref, *, repeat=15, min_time=0.02):
     """(best, median) seconds per call of ``fn`` and of ``ref``, their samples interleaved."""
-    loops = []
-    for f in (fn, ref):
-        f()  # warm up
-        start = time.perf_counter()
-        f()
-        loops.append(max(1, int(min_time / max(time.perf_counter() - start, 1e-9))))
-    samples = ([], [])
-    for _ in range(repeat):
-        for f, n, out in zip((fn, ref), loops, samples):
-            start = time.perf_counter()
-            for _ in range(n):
-                f()
-            out.append((time.perf_counter() - start) / n)
-    return [(min(s), statistics.median(s)) for s in samples]
+    return interleaved((fn, ref), repeat=repeat, min_time=min_time)
 
 
 def time_naive(fn, budget=NAIVE_BUDGET):

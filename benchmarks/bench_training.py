@@ -33,6 +33,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from cnnviz.datasets import make_shapes  # noqa: E402
+from timing import interleaved  # noqa: E402  (benchmarks/timing.py)
 from cnnviz.losses import CrossEntropyLoss  # noqa: E402
 from cnnviz.pretrained import shapes_cnn  # noqa: E402
 from cnnviz.optim import Adam  # noqa: E402
@@ -58,20 +59,7 @@ def fmt_time(seconds):
 
 def alternate(fns, *, repeat=REPEAT, min_time=MIN_TIME):
     """(best, median) seconds per call of each function, their samples interleaved."""
-    loops = []
-    for fn in fns:
-        fn()  # warm up
-        start = time.perf_counter()
-        fn()
-        loops.append(max(1, int(min_time / max(time.perf_counter() - start, 1e-9))))
-    samples = [[] for _ in fns]
-    for _ in range(repeat):
-        for fn, n, out in zip(fns, loops, samples):
-            start = time.perf_counter()
-            for _ in range(n):
-                fn()
-            out.append((time.perf_counter() - start) / n)
-    return [(min(s), statistics.median(s)) for s in samples]
+    return interleaved(fns, repeat=repeat, min_time=min_time)
 
 
 class CnnvizStep:

@@ -19,7 +19,6 @@ import os
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"  # before numpy is imported, or BLAS has started its threads
 
-import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -28,6 +27,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import cnnviz  # noqa: E402
+import timing  # noqa: E402  (benchmarks/timing.py)
 
 try:
     import torch  # noqa: E402
@@ -47,20 +47,7 @@ KERNELS = (3, 5, 7, 9, 11, 15, 21, 31, 45)
 
 def interleaved(fns, *, repeat=9, min_time=0.05):
     """(best, median) seconds per call of each function, sampled in turn."""
-    loops = []
-    for fn in fns:
-        fn()  # warm up
-        start = time.perf_counter()
-        fn()
-        loops.append(max(1, int(min_time / max(time.perf_counter() - start, 1e-9))))
-    samples = [[] for _ in fns]
-    for _ in range(repeat):
-        for fn, n, out in zip(fns, loops, samples):
-            start = time.perf_counter()
-            for _ in range(n):
-                fn()
-            out.append((time.perf_counter() - start) / n)
-    return [(min(s), statistics.median(s)) for s in samples]
+    return timing.interleaved(fns, repeat=repeat, min_time=min_time)
 
 
 def fmt(seconds):
